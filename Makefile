@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+# Harness for the page-migration patch series.  See README.md.
+
+S := scripts
+B := build
+BASE := $(HOME)/.cache/migrate-series/linux-base
+
+.PHONY: help deps base tree export export-check checkpatch build vanilla \
+	run check bisect clean
+
+help:
+	@sed -n 's/^## //p' README.md
+
+deps:
+	$(S)/deps.sh
+
+base: deps
+	$(S)/base.sh
+
+tree: base
+	$(S)/tree.sh
+
+export:
+	$(S)/export.sh
+
+export-check:
+	$(S)/export-check.sh
+
+checkpatch: base
+	$(S)/checkpatch.sh
+
+build: tree
+	$(S)/build.sh $(B)/linux $(B)/obj-patched
+
+vanilla: base
+	$(S)/build.sh $(BASE) $(B)/obj-vanilla
+
+run: build
+	$(S)/initramfs.sh $(B)/linux $(B)/obj-patched guest/plan-demo.sh $(B)/demo.cpio.gz
+	$(S)/vm.sh $(B)/obj-patched/arch/x86/boot/bzImage $(B)/demo.cpio.gz $(B)/run 900
+	@sed -e '/^=== DMESG-CHECK/d' $(B)/run/tests.log
+	@grep -q '^=== PLAN DONE rc=0' $(B)/run/tests.log
+
+check:
+	$(S)/check.sh
+
+bisect: tree
+	$(S)/bisect-build.sh
+
+clean:
+	rm -rf $(B)

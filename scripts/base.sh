@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Fetch Debian's linux-source-7.3 (trixie-backports) into the cache and
+# turn it into a git tree whose only commit is tagged "base".  The commit
+# is made with fixed dates so every machine gets the same base SHA, which
+# keeps "base-commit:" in patches/ stable.
+. "$(dirname "$0")/lib.sh"
+
+APT=$CACHE/apt
+WANT=$(cat "$TOP/configs/base-version")
+
+if [ -f "$BASE_REPO/.git/base-version" ]; then
+	have=$(cat "$BASE_REPO/.git/base-version")
+	[ "$have" = "$WANT" ] || note "base is $have, series was made on $WANT"
+	exit 0
+fi
+
+mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial"
+cat > "$APT/trixie-backports.sources" <<EOS
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: trixie-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOS
+# A private sources list: the machine's own apt configuration is untouched.
+apt_private() {
+	apt-get -q -o Dir::Etc::SourceList=/dev/null \
+		-o Dir::Etc::SourceParts="$APT" \
+		-o Dir::State::Lists="$APT/lists" \
+		-o Dir::Cache="$APT/cache" \
+		-o APT::Sandbox::User=root "$@"
+}
+
+deb=$(ls "$CACHE"/${BASE_PKG}_*.deb 2>/dev/null | tail -1 || true)
+if [ -z "$deb" ]; then
+	apt_private update >/dev/null ||
+		die "cannot reach trixie-backports (apt-get update failed)"
+	(cd "$CACHE" && apt_private download "$BASE_PKG") ||
+		die "cannot download $BASE_PKG from trixie-backports; is the archive reachable?"
+	deb=$(ls "$CACHE"/${BASE_PKG}_*.deb | tail -1)
+fi
+version=$(dpkg-deb -f "$deb" Version)
+note "base package: $BASE_PKG $version"
+[ "$version" = "$WANT" ] ||
+	note "NOTE: series was made on $WANT; patches will be applied with a 3-way merge if needed"
+
+tmp=$CACHE/extract.$$
+rm -rf "$tmp" "$BASE_REPO"
+mkdir -p "$tmp"
+dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './usr/src/linux-source-*.tar.xz'
+tar -xJf "$tmp"/usr/src/linux-source-*.tar.xz -C "$tmp"
+mv "$tmp"/linux-source-7.3 "$BASE_REPO"
+rm -rf "$tmp"
+
+cd "$BASE_REPO"
+kver=$(make -s kernelversion)
+git init -q -b vanilla
+git config gc.auto 0
+git add -A -f .
+export GIT_AUTHOR_DATE='2000-01-01T00:00:00Z' GIT_COMMITTER_DATE='2000-01-01T00:00:00Z'
+GIT_AUTHOR_NAME=debian GIT_AUTHOR_EMAIL=debian@localhost \
+GIT_COMMITTER_NAME=debian GIT_COMMITTER_EMAIL=debian@localhost \
+	git commit -q -m "Linux $kver ($BASE_PKG $version)"
+git tag base
+echo "$version" > .git/base-version
+note "base tree: $BASE_REPO ($kver, $(git rev-parse --short base))"

@@ -1,0 +1,24 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the kernel after each patch of the series (incrementally, in
+# build/obj-bisect, with ccache) so a patch that breaks the build is
+# caught.  Leaves build/linux on the series tip.
+. "$(dirname "$0")/lib.sh"
+
+OUT=${1:-/dev/stdout}
+"$TOP/scripts/export-check.sh" >/dev/null ||
+	die "build/linux differs from patches/: run 'make tree' or 'make export' first"
+mapfile -t commits < <(git -C "$TREE" rev-list --reverse base..series)
+rc=0
+for c in "${commits[@]}"; do
+	subject=$(git -C "$TREE" log -1 --format=%s "$c")
+	git -C "$TREE" checkout -q "$c"
+	if stage "build after: $subject" "$TOP/scripts/build.sh" "$TREE" "$BUILD/obj-bisect" >/dev/null; then
+		echo "PASS bisect.$(git -C "$TREE" log -1 --format=%f "$c")" >> "$OUT"
+	else
+		echo "FAIL bisect.$(git -C "$TREE" log -1 --format=%f "$c")" >> "$OUT"
+		rc=1
+	fi
+done
+git -C "$TREE" checkout -q series
+exit $rc

@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# "make check": checkpatch, apply, build, boot the NUMA VM, KUnit and
+# kselftests.  Ends with "N passed, N failed, N skipped"; exits non-zero
+# when anything failed.  BISECT=1 also builds after every patch.
+. "$(dirname "$0")/lib.sh"
+
+OUT=$BUILD/check
+OBJ=$BUILD/obj-patched
+rm -rf "$OUT"
+mkdir -p "$OUT"
+R=$OUT/results.txt
+: > "$R"
+t0=$SECONDS
+
+finish() {
+	local kunit=() selftests=()
+	mapfile -t kunit < <(grep -v '^#' "$TOP/guest/kunit.list" | grep . || true)
+	mapfile -t selftests < <(grep -v '^#' "$TOP/guest/selftests.list" | grep . || true)
+	note "total: $((SECONDS - t0)) s"
+	if [ "${booted:-0}" = 1 ]; then
+		"$TOP/scripts/results.py" --extra "$R" "$OUT" "$TREE" \
+			--kunit "${kunit[@]}" --selftest "${selftests[@]}"
+	else
+		"$TOP/scripts/results.py" --extra "$R" --no-vm
+	fi
+}
+
+stage deps "$TOP/scripts/deps.sh"
+stage checkpatch "$TOP/scripts/checkpatch.sh" "$R" || true
+if stage "apply series" "$TOP/scripts/tree.sh"; then
+	echo "PASS series.applies" >> "$R"
+else
+	echo "FAIL series.applies" >> "$R"
+	finish
+	exit 1
+fi
+if [ "${BISECT:-0}" = 1 ]; then
+	stage "bisect build" "$TOP/scripts/bisect-build.sh" "$R" || true
+fi
+if stage "build patched kernel" "$TOP/scripts/build.sh" "$TREE" "$OBJ"; then
+	echo "PASS build" >> "$R"
+else
+	echo "FAIL build" >> "$R"
+	finish
+	exit 1
+fi
+stage initramfs "$TOP/scripts/initramfs.sh" "$TREE" "$OBJ" "$TOP/guest/plan-check.sh" "$OUT/initramfs.cpio.gz"
+stage "boot VM and run tests" "$TOP/scripts/vm.sh" "$OBJ/arch/x86/boot/bzImage" \
+	"$OUT/initramfs.cpio.gz" "$OUT" "${VM_TIMEOUT:-1800}"
+booted=1
+note "logs: $OUT/console.log (dmesg), $OUT/tests.log (tests)"
+finish

@@ -1,0 +1,20 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# checkpatch.pl --strict on every patch of patches/; one result line each.
+. "$(dirname "$0")/lib.sh"
+
+"$TOP/scripts/base.sh" >/dev/null
+OUT=${1:-/dev/stdout}
+rc=0
+for p in "$TOP"/patches/[0-9]*.patch; do
+	[ -e "$p" ] || continue
+	case "$p" in */0000-cover-letter.patch) continue ;; esac
+	if log=$(cd "$BASE_REPO" && ./scripts/checkpatch.pl --strict -q --no-summary "$p" 2>&1); then
+		echo "PASS checkpatch.$(basename "$p" .patch)" >> "$OUT"
+	else
+		echo "$log" >&2
+		echo "FAIL checkpatch.$(basename "$p" .patch)" >> "$OUT"
+		rc=1
+	fi
+done
+exit $rc

@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# initramfs.sh SRC OBJ PLAN OUT: pack busybox, guest/init, the plan, static
+# test programs built from SRC (kselftests listed in guest/selftests.list,
+# guest/*.c), numactl's tools and OBJ's modules into OUT (cpio.gz).
+. "$(dirname "$0")/lib.sh"
+
+SRC=$(cd "$1" && pwd)
+OBJ=$(cd "$2" && pwd)
+PLAN=$3
+OUT=$4
+ROOT=$OBJ/initramfs
+ST=$OBJ/selftests
+rm -rf "$ROOT"
+mkdir -p "$ROOT"/{bin,sbin,dev,proc,sys,tmp,tests,lib,lib64,usr/bin} "$ST"
+
+# uapi headers of this tree, for the selftests
+make -s -C "$SRC" O="$OBJ" ARCH=x86_64 headers
+for t in $(grep -v "^#" "$TOP/guest/selftests.list" | cut -d: -f1); do
+	make -s -C "$SRC/tools/testing/selftests/mm" OUTPUT="$ST" \
+		KHDR_INCLUDES="-isystem $OBJ/usr/include" EXTRA_CFLAGS=-static \
+		"$ST/$t" 2>&1 | grep -v -e getaddrinfo -e 'affinity_ip' || true
+	[ -x "$ST/$t" ] || die "selftest $t did not build"
+	cp "$ST/$t" "$ROOT/tests/"
+done
+cp "$TOP/guest/selftests.list" "$ROOT/tests/"
+for c in "$TOP"/guest/*.c; do
+	gcc -O2 -Wall -static -isystem "$OBJ/usr/include" -o "$ROOT/tests/$(basename "$c" .c)" \
+		"$c" -lnuma -lpthread -lm 2>&1 | grep -v -e getaddrinfo -e 'affinity_ip' || true
+	[ -x "$ROOT/tests/$(basename "$c" .c)" ] || die "$c did not build"
+done
+
+cp /bin/busybox "$ROOT/bin/busybox"
+cp "$TOP/guest/init" "$ROOT/init"
+cp "$TOP/guest/lib.sh" "$ROOT/lib.sh"
+cp "$PLAN" "$ROOT/plan.sh"
+chmod +x "$ROOT/init"
+
+# numactl's tools are dynamically linked: bring their libraries along.
+for b in numactl numastat migratepages; do
+	p=$(command -v "$b") || die "$b not installed (run scripts/deps.sh)"
+	cp "$p" "$ROOT/usr/bin/"
+	for l in $(ldd "$p" | grep -o '/[^ ]*'); do
+		mkdir -p "$ROOT$(dirname "$l")"
+		cp -L "$l" "$ROOT$l"
+	done
+done
+
+if grep -q '^CONFIG_MODULES=y' "$OBJ/.config"; then
+	make -s -C "$SRC" O="$OBJ" ARCH=x86_64 INSTALL_MOD_PATH="$ROOT" \
+		INSTALL_MOD_STRIP=1 modules_install >/dev/null
+fi
+
+(cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) > "$OUT"

@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn one VM run into per-test results and the closing summary line.
+
+results.py [--extra FILE] LOGDIR TREE [--kunit SUITE ...]
+           [--selftest NAME[:noskip] ...]
+results.py --extra FILE --no-vm
+
+FILE holds results of earlier stages, one "PASS|FAIL|SKIP name" a line.
+
+LOGDIR holds console.log (dmesg) and tests.log (guest plan output).
+KUnit results are read from dmesg with the tree's own
+tools/testing/kunit/kunit.py parse; kselftests from the TAP lines between
+"=== BEGIN name" and "=== END name rc=N".  A test that SKIPs is reported
+as skipped, never as passed.  The run fails when a test fails, an
+expected test did not run (or did not report every case of its plan),
+a ":noskip" test skipped a case, the guest did not finish, or dmesg shows
+a warning, BUG, lockdep report, oops or panic.
+Exit status: 0 when nothing failed.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+# dmesg lines that fail a run whatever the tests said
+DMESG_BAD = re.compile(
+    r'WARNING:|BUG:|Oops|Kernel panic|general protection fault|'
+    r'possible (circular|recursive) locking|inconsistent lock state|'
+    r'INFO: task .* blocked|UBSAN:|RCU detected stall|'
+    r'soft lockup|hard LOCKUP|kernel BUG')
+
+results = []  # (status, name, detail)
+
+
+def add(status, name, detail=''):
+    results.append((status, name, detail))
+    print(f'{status:4} {name}' + (f'  ({detail})' if detail else ''))
+
+
+def walk_kunit(group, prefix):
+    for case in group.get('test_cases', []):
+        yield prefix + case['name'], case['status']
+    for sub in group.get('sub_groups', []):
+        yield from walk_kunit(sub, prefix + sub['name'] + '.')
+
+
+def parse_kunit(console, tree, suites):
+    found = set()
+    if 'KTAP version' in console or 'TAP version' in console:
+        with tempfile.NamedTemporaryFile('w', suffix='.log') as log, \
+                tempfile.NamedTemporaryFile('r', suffix='.json') as js:
+            log.write(console)
+            log.flush()
+            subprocess.run([sys.executable,
+                            os.path.join(tree, 'tools/testing/kunit/kunit.py'),
+                            'parse', '--json=' + js.name, log.name],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           check=False)
+            text = js.read()
+        if text.strip():
+            top = json.loads(text)
+            for sub in top.get('sub_groups', []):
+                found.add(sub['name'])
+                for name, status in walk_kunit(sub, 'kunit.' + sub['name'] + '.'):
+                    detail = ''
+                    if status not in ('PASS', 'FAIL', 'SKIP'):
+                        detail, status = status, 'FAIL'
+                    add(status, name, detail)
+    for suite in suites:
+        if suite not in found:
+            add('FAIL', 'kunit.' + suite, 'suite did not run')
+
+
+TAP = re.compile(r'^(not ok|ok) +\d+ +(.*?)(?: +# +(SKIP|XFAIL|TODO)\b ?(.*))?$')
+
+
+def parse_selftests(tests, expected):
+    blocks = {}
+    for m in re.finditer(r'^=== BEGIN (\S+)\n(.*?)^=== END \1 rc=(\d+)$',
+                         tests, re.S | re.M):
+        blocks[m.group(1)] = (m.group(2), int(m.group(3)))
+    for spec in expected:
+        name, _, flag = spec.partition(':')
+        if name not in blocks:
+            add('FAIL', 'selftest.' + name, 'did not run')
+            continue
+        out, rc = blocks[name]
+        plan = re.search(r'^1\.\.(\d+)$', out, re.M)
+        seen = 0
+        for line in out.splitlines():
+            m = TAP.match(line)
+            if not m:
+                continue
+            seen += 1
+            case = 'selftest.' + (m.group(2) if m.group(2).startswith(name)
+                                  else name + '.' + m.group(2))
+            if m.group(1) == 'not ok' and m.group(3) != 'XFAIL':
+                add('FAIL', case)
+            elif m.group(3) == 'SKIP':
+                if flag == 'noskip':
+                    add('FAIL', case, 'skipped, must run here: ' + m.group(4))
+                else:
+                    add('SKIP', case, m.group(4))
+            else:
+                add('PASS', case)
+        if plan and seen < int(plan.group(1)):
+            add('FAIL', 'selftest.' + name,
+                f'planned {plan.group(1)} cases, reported {seen}')
+        elif not plan and seen == 0 and rc == 4:
+            add('SKIP', 'selftest.' + name, 'whole program skipped')
+        elif seen == 0:
+            add('FAIL', 'selftest.' + name, f'no results, rc={rc}')
+        elif rc not in (0, 4) and not any(
+                s == 'FAIL' and n.startswith('selftest.' + name)
+                for s, n, _ in results):
+            add('FAIL', 'selftest.' + name, f'exit status {rc}')
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('logdir', nargs='?')
+    ap.add_argument('tree', nargs='?')
+    ap.add_argument('--extra')
+    ap.add_argument('--no-vm', action='store_true')
+    ap.add_argument('--kunit', nargs='*', default=[])
+    ap.add_argument('--selftest', nargs='*', default=[])
+    args = ap.parse_args()
+
+    if args.extra:
+        with open(args.extra) as f:
+            for line in f:
+                status, _, rest = line.strip().partition(' ')
+                name, _, detail = rest.partition(' ')
+                if status in ('PASS', 'FAIL', 'SKIP'):
+                    add(status, name, detail)
+    if args.no_vm:
+        return summary()
+
+    def read(name):
+        try:
+            with open(os.path.join(args.logdir, name), errors='replace') as f:
+                return f.read().replace('\r', '')
+        except FileNotFoundError:
+            return ''
+    console, tests = read('console.log'), read('tests.log')
+
+    if '=== PLAN DONE' not in tests:
+        why = 'timeout' if '=== VM TIMEOUT' in tests else 'crash or hang'
+        add('FAIL', 'vm.finished', f'guest did not finish the plan ({why})')
+    else:
+        add('PASS', 'vm.finished')
+    parse_kunit(console, args.tree, args.kunit)
+    parse_selftests(tests, args.selftest)
+    bad = [l.strip() for l in console.splitlines() if DMESG_BAD.search(l)]
+    if bad:
+        add('FAIL', 'dmesg.clean', f'{len(bad)} bad lines, first: {bad[0]}')
+    else:
+        add('PASS', 'dmesg.clean')
+
+    return summary()
+
+
+def summary():
+    count = {s: sum(1 for r in results if r[0] == s) for s in ('PASS', 'FAIL', 'SKIP')}
+    print(f"{count['PASS']} passed, {count['FAIL']} failed, {count['SKIP']} skipped")
+    return 1 if count['FAIL'] else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
