@@ -30,7 +30,7 @@ checkpatch: base
 	$(S)/checkpatch.sh
 
 build: tree
-	$(S)/build.sh $(B)/linux $(B)/obj-patched
+	$(S)/build.sh $(B)/linux $(B)/obj-patched configs/series.config
 
 vanilla: base
 	$(S)/build.sh $(BASE) $(B)/obj-vanilla

@@ -54,6 +54,11 @@ mv "$tmp"/linux-source-7.3 "$BASE_REPO"
 rm -rf "$tmp"
 
 cd "$BASE_REPO"
+# Debian's .gitignore ends with "ignore everything at the top level" for
+# its packaging repository; in our tree that would hide every new file
+# of the series from git.  Drop that block (and nothing else).
+sed -i '/^# Debian packaging: ignore everything/,$d' .gitignore
+sed -i '${/^#$/d}' .gitignore
 kver=$(make -s kernelversion)
 git init -q -b vanilla
 git config gc.auto 0

@@ -38,7 +38,7 @@ fi
 if [ "${BISECT:-0}" = 1 ]; then
 	stage "bisect build" "$TOP/scripts/bisect-build.sh" "$R" || true
 fi
-if stage "build patched kernel" "$TOP/scripts/build.sh" "$TREE" "$OBJ"; then
+if stage "build patched kernel" "$TOP/scripts/build.sh" "$TREE" "$OBJ" "$TOP/configs/series.config"; then
 	echo "PASS build" >> "$R"
 else
 	echo "FAIL build" >> "$R"

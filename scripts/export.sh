@@ -19,7 +19,7 @@ if [ "$n" != 0 ]; then
 	# export to the next; the version signature would differ per machine.
 	git -C "$TREE" format-patch -q -o "$tmp" --zero-commit --no-signature \
 		--base=base --cover-letter --cover-from-description=subject \
-		--thread=shallow base..HEAD
+		base..HEAD
 	# The cover letter's Date: is "now"; pin it to the newest commit's.
 	d=$(git -C "$TREE" log -1 --format=%aD HEAD)
 	sed -i "s/^Date: .*/Date: $d/" "$tmp/0000-cover-letter.patch"

@@ -96,8 +96,11 @@ def parse_selftests(tests, expected):
             if not m:
                 continue
             seen += 1
-            case = 'selftest.' + (m.group(2) if m.group(2).startswith(name)
-                                  else name + '.' + m.group(2))
+            # "migration@multithreaded" reports cases as "migration.x"
+            prog, case = name.split('@')[0], m.group(2)
+            if case.startswith(prog + '.'):
+                case = case[len(prog) + 1:]
+            case = f'selftest.{name}.{case}'
             if m.group(1) == 'not ok' and m.group(3) != 'XFAIL':
                 add('FAIL', case)
             elif m.group(3) == 'SKIP':
