@@ -5,7 +5,12 @@
 # caught.  Leaves build/linux on the series tip.
 . "$(dirname "$0")/lib.sh"
 
-OUT=${1:-/dev/stdout}
+OUT=${1:-}
+# result NAME...: print a result line, and append it to $OUT if given
+result() {
+	echo "$*"
+	[ -z "$OUT" ] || echo "$*" >> "$OUT"
+}
 "$TOP/scripts/export-check.sh" >/dev/null ||
 	die "build/linux differs from patches/: run 'make tree' or 'make export' first"
 mapfile -t commits < <(git -C "$TREE" rev-list --reverse base..series)
@@ -14,9 +19,9 @@ for c in "${commits[@]}"; do
 	subject=$(git -C "$TREE" log -1 --format=%s "$c")
 	git -C "$TREE" checkout -q "$c"
 	if stage "build after: $subject" "$TOP/scripts/build.sh" "$TREE" "$BUILD/obj-bisect" >/dev/null; then
-		echo "PASS bisect.$(git -C "$TREE" log -1 --format=%f "$c")" >> "$OUT"
+		result "PASS bisect.$(git -C "$TREE" log -1 --format=%f "$c")"
 	else
-		echo "FAIL bisect.$(git -C "$TREE" log -1 --format=%f "$c")" >> "$OUT"
+		result "FAIL bisect.$(git -C "$TREE" log -1 --format=%f "$c")"
 		rc=1
 	fi
 done

@@ -4,9 +4,11 @@
 # everything is present).
 . "$(dirname "$0")/lib.sh"
 
+# python3-ply and python3-git: checkpatch.pl runs scripts/spdxcheck.py
 PKGS=(build-essential bc bison flex libelf-dev libssl-dev ccache cpio
       xz-utils zstd rsync python3 git perl kmod
-      qemu-system-x86 busybox-static numactl libnuma-dev gnuplot-nox)
+      qemu-system-x86 busybox-static numactl libnuma-dev gnuplot-nox
+      python3-ply python3-git)
 
 missing=()
 for p in "${PKGS[@]}"; do
