@@ -6,7 +6,7 @@ B := build
 BASE := $(HOME)/.cache/migrate-series/linux-base
 
 .PHONY: help deps base tree export export-check checkpatch build vanilla \
-	run check bisect clean
+	run check bisect bench clean
 
 help:
 	@sed -n 's/^## //p' README.md
@@ -46,6 +46,10 @@ check:
 
 bisect: tree
 	$(S)/bisect-build.sh
+
+# BENCH=full for the long version
+bench:
+	$(S)/bench.sh $(or $(BENCH),quick)
 
 clean:
 	rm -rf $(B)

@@ -18,9 +18,20 @@ echo "migratepages: 256 MB in about $(( (t1 - t0) * 10 )) ms," \
 kill -USR1 "$pid"; sleep 1; kill -TERM "$pid"; wait "$pid"
 rc=$?
 cat /tmp/demo.out
-echo
-echo "--- move_pages() round trip 0 -> 1 -> 2 (memory-only) -> 0"
-migrate-demo -m 256 || rc=1
+B=/proc/sys/vm/migrate_copy_backend
+for backend in serial multithreaded; do
+	if [ -e $B ]; then
+		echo $backend > $B || rc=1
+		echo
+		echo "--- copy backend: $(cat $B)"
+	elif [ $backend != serial ]; then
+		continue
+	fi
+	echo "--- move_pages() round trip 0 -> 1 -> 2 (memory-only) -> 0"
+	migrate-demo -m 256 || rc=1
+done
+[ -e $B ] && echo serial > $B
 echo
 grep -E '^pgmigrate|^thp_migration' /proc/vmstat
+[ -e $B ] && grep -H . /proc/sys/vm/migrate_*
 exit $rc

@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn a "make bench" run into results.csv, results.json, results.md and
+throughput.png; copy the table and plot to bench/ and the table into
+README.md (between the bench markers).
+
+bench-report.py RUNDIR MODE
+
+RUNDIR holds one folder per kernel (vanilla/, patched/) with the guest's
+tests.log.  Medians over repetitions, spread as min..max.  Only ratios
+within one run mean something: the VM runs under TCG emulation.
+"""
+import csv
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CONFIG_ORDER = ['vanilla', 'serial'] + [f'mt{t}' for t in (1, 2, 4, 8, 16, 32, 64)]
+
+
+def parse(rundir):
+    rows, meta, nodes = [], {}, {}
+    for kernel in ('vanilla', 'patched'):
+        path = os.path.join(rundir, kernel, 'tests.log')
+        with open(path, errors='replace') as f:
+            for line in f:
+                line = line.strip()
+                m = re.match(r'=== NODE (\d+) cpus=(\S*) (\S+)', line)
+                if m:
+                    nodes[m.group(1)] = {'cpus': m.group(2), 'memory': m.group(3)}
+                if not line.startswith('BENCH,'):
+                    continue
+                fields = line.split(',')[1:]
+                row = {'kernel': kernel}
+                for fld in fields:
+                    if '=' in fld:
+                        k, v = fld.split('=', 1)
+                        row[k] = v
+                    else:
+                        row['mode'] = fld
+                if row.get('mode') == 'meta':
+                    meta[kernel] = row
+                else:
+                    rows.append(row)
+    return rows, meta, nodes
+
+
+def host_cpu():
+    try:
+        with open('/proc/cpuinfo') as f:
+            for line in f:
+                if line.startswith('model name'):
+                    return line.split(':', 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def med(values):
+    return statistics.median(values) if values else None
+
+
+def spread(values):
+    return (min(values), max(values)) if values else (None, None)
+
+
+def fmt(v, nd=3):
+    return '-' if v is None else f'{v:.{nd}f}'
+
+
+def main():
+    rundir, mode = sys.argv[1], sys.argv[2]
+    rows, meta, nodes = parse(rundir)
+
+    # results.csv: every measurement
+    keys = sorted({k for r in rows for k in r})
+    with open(os.path.join(rundir, 'results.csv'), 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=keys)
+        w.writeheader()
+        w.writerows(rows)
+
+    with open(os.path.join(TOP, 'configs/test.config')) as f:
+        config = [l.strip() for l in f if l.startswith('CONFIG_')]
+    info = {
+        'date': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+        'mode': mode,
+        'kernels': {k: v.get('release') for k, v in meta.items()},
+        'guest_cpus': meta.get('patched', {}).get('cpus'),
+        'migrate_batch_pages': meta.get('patched', {}).get('batch_pages'),
+        'vm': {'accel': 'QEMU TCG (software emulation)', 'vcpus': 4,
+               'nodes': nodes,
+               'distances': {'0-1': 21, '0-2': 30, '1-2': 30}},
+        'config': config,
+        'host_cpu': host_cpu(),
+        'host_cores': os.cpu_count(),
+        'rows': rows,
+    }
+    with open(os.path.join(rundir, 'results.json'), 'w') as f:
+        json.dump(info, f, indent=1)
+
+    tp = [r for r in rows if r['mode'] == 'throughput']
+    configs = [c for c in CONFIG_ORDER if any(r['config'] == c for r in tp)]
+
+    def gbps(config, kind, node, batch):
+        return [float(r['gbps']) for r in tp
+                if r['config'] == config and r['kind'] == kind and
+                r['node'] == node and r['batch'] == batch]
+
+    memcpy = {}
+    for r in rows:
+        if r['mode'] == 'memcpy' and r['kernel'] == 'vanilla':
+            memcpy.setdefault(r['threads'], []).append(float(r['gbps']))
+    ceiling = max((med(v) for v in memcpy.values()), default=None)
+
+    md = []
+    md.append(f"Run: `make bench{' BENCH=full' if mode == 'full' else ''}` "
+              f"({mode} mode), {info['date']}, host CPU: {info['host_cpu']} "
+              f"({info['host_cores']} cores); guest: 4 vCPUs, 3 NUMA nodes "
+              f"(node 2 memory-only), kernels {info['kernels'].get('vanilla')} "
+              f"(vanilla) and {info['kernels'].get('patched')} (patched), same "
+              f"config; vm.migrate_batch_pages={info['migrate_batch_pages']}.")
+    md.append('')
+    md.append('**The VM runs under QEMU TCG (software emulation): absolute '
+              'GB/s do not transfer to hardware; only the ratios between '
+              'columns, measured in this one run, mean something.**')
+    md.append('')
+    md.append('move_pages() throughput, GB/s, median of repetitions '
+              '(min..max in results.csv); last column: best patched '
+              'configuration / vanilla, and best as a share of the '
+              'all-vCPU memcpy ceiling.')
+    md.append('')
+    md.append('| pages | to node | folios/call | ' + ' | '.join(configs) +
+              ' | best/vanilla | best/memcpy |')
+    md.append('|' + '---|' * (len(configs) + 5))
+    plot_rows = {}
+    for kind in ('4k', 'thp'):
+        for node in ('1', '2'):
+            batches = sorted({r['batch'] for r in tp if r['kind'] == kind and
+                              r['node'] == node}, key=int)
+            for batch in batches:
+                meds = {c: med(gbps(c, kind, node, batch)) for c in configs}
+                patched = [v for c, v in meds.items() if c != 'vanilla' and v]
+                best = max(patched) if patched else None
+                van = meds.get('vanilla')
+                ratio = best / van if best and van else None
+                share = best / ceiling if best and ceiling else None
+                md.append(f"| {kind} | {node} | {batch} | " +
+                          ' | '.join(fmt(meds[c]) for c in configs) +
+                          f" | {fmt(ratio, 2)}x | {fmt(share * 100 if share else None, 0)}% |")
+                if node == '1':
+                    plot_rows.setdefault(kind, []).append((batch, meds))
+    md.append('')
+    if memcpy:
+        md.append('memcpy ceiling, node 0 -> node 1, GB/s: ' + ', '.join(
+            f"{t} thread{'s' if t != '1' else ''}: {fmt(med(v))}"
+            for t, v in sorted(memcpy.items(), key=lambda x: int(x[0]))))
+        md.append('')
+
+    cost = [r for r in rows if r['mode'] == 'cost']
+    if cost:
+        md.append('Where the time goes (patched, serial backend): per-page '
+                  'cost of move_pages() and the share of it spent in the '
+                  'batch copy (sum of mm_migrate_copy_batch durations).')
+        md.append('')
+        md.append('| working set | pages | us per 4 KiB page | copy share |')
+        md.append('|---|---|---|---|')
+        for kind, kb in sorted({(r['kind'], r['kb']) for r in cost},
+                               key=lambda x: (int(x[1]), x[0])):
+            sel = [r for r in cost if r['kind'] == kind and r['kb'] == kb]
+            secs = [float(r['seconds']) for r in sel]
+            share = [int(r['copy_ns']) / (float(r['seconds']) * 1e9) for r in sel]
+            pages = int(kb) // 4
+            md.append(f"| {int(kb) // 1024 if int(kb) >= 1024 else kb}"
+                      f"{' MiB' if int(kb) >= 1024 else ' KiB'} {kind} | {pages} | "
+                      f"{fmt(med(secs) * 1e6 / pages, 1)} | "
+                      f"{fmt(med(share) * 100, 1)}% |")
+        md.append('')
+
+    load = [r for r in rows if r['mode'] == 'load']
+    if load:
+        md.append('Under load: threads on every vCPU touch 64 MiB while '
+                  'migrate_pages() moves it between node 0 and 1.')
+        md.append('')
+        md.append('| kernel | pages/s | TLB shootdowns | per 1000 pages |')
+        md.append('|---|---|---|---|')
+        for r in load:
+            md.append(f"| {r['kernel']} | {r['pages_per_s']} | "
+                      f"{r['tlb_shootdowns']} | {r['tlb_per_kpage']} |")
+        md.append('')
+
+    table = '\n'.join(md)
+    with open(os.path.join(rundir, 'results.md'), 'w') as f:
+        f.write(table + '\n')
+
+    # throughput.png: GB/s against folios per call, node 0 -> 1
+    png = os.path.join(rundir, 'throughput.png')
+    dat = os.path.join(rundir, 'throughput.dat')
+    with open(dat, 'w') as f:
+        for kind in ('4k', 'thp'):
+            f.write(f'# {kind}\nbatch ' + ' '.join(configs) + '\n')
+            for batch, meds in plot_rows.get(kind, []):
+                f.write(batch + ' ' + ' '.join(fmt(meds[c], 4) for c in configs) + '\n')
+            f.write('\n\n')
+    plots = ', '.join(f"'{dat}' index IDX using 1:{i + 2} with linespoints title '{c}'"
+                      for i, c in enumerate(configs))
+    gp = f"""set terminal png size 1100,450
+set output '{png}'
+set datafile missing '-'
+set logscale x 2
+set key left top
+set grid
+set multiplot layout 1,2 title 'move_pages() node 0 -> 1 under QEMU TCG (ratios only)'
+set xlabel 'folios per move_pages() call'
+set ylabel 'GB/s'
+set title '4 KiB pages'
+plot {plots.replace('IDX', '0')}
+set title '2 MiB THP'
+plot {plots.replace('IDX', '1')}
+unset multiplot
+"""
+    subprocess.run(['gnuplot'], input=gp, text=True, check=True)
+
+    # Latest results where the README and cover letter can quote them
+    bench = os.path.join(TOP, 'bench')
+    os.makedirs(bench, exist_ok=True)
+    shutil.copy(os.path.join(rundir, 'results.md'), os.path.join(bench, 'latest.md'))
+    shutil.copy(os.path.join(rundir, 'results.json'), os.path.join(bench, 'latest.json'))
+    shutil.copy(png, os.path.join(bench, 'latest.png'))
+    readme = os.path.join(TOP, 'README.md')
+    with open(readme) as f:
+        text = f.read()
+    begin, end = '<!-- bench:begin -->', '<!-- bench:end -->'
+    if begin in text and end in text:
+        text = (text[:text.index(begin) + len(begin)] + '\n' + table + '\n' +
+                text[text.index(end):])
+        with open(readme, 'w') as f:
+            f.write(text)
+    print(table)
+
+
+if __name__ == '__main__':
+    main()
