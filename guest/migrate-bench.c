@@ -58,6 +58,21 @@ static void *alloc_on(size_t size, int node, const char *kind, char **raw)
 	return mem;
 }
 
+/* AnonHugePages of this process, in KiB: were THPs really used? */
+static unsigned long anon_huge_kb(void)
+{
+	FILE *f = fopen("/proc/self/smaps_rollup", "r");
+	char line[256];
+	unsigned long kb = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "AnonHugePages: %lu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
 static size_t folio_size(const char *kind)
 {
 	if (!strcmp(kind, "thp"))
@@ -80,6 +95,7 @@ static int throughput(const char *kind, size_t kb, size_t batch, int node,
 		return 1;
 	for (int rep = 0; rep < reps; rep++) {
 		char *raw, *mem = alloc_on(size, 0, kind, &raw);
+		unsigned long thp_kb = anon_huge_kb();
 		double t;
 
 		if (!mem)
@@ -104,8 +120,8 @@ static int throughput(const char *kind, size_t kb, size_t batch, int node,
 			if (status[i] != node)
 				break;
 		printf("BENCH,throughput,kind=%s,kb=%zu,batch=%zu,node=%d,rep=%d,"
-		       "seconds=%.6f,gbps=%.4f,moved=%zu\n", kind, kb, batch,
-		       node, rep, t, size / t / 1e9, i);
+		       "seconds=%.6f,gbps=%.4f,moved=%zu,thp_kb=%lu\n", kind, kb,
+		       batch, node, rep, t, size / t / 1e9, i, thp_kb);
 		fflush(stdout);
 		munmap(raw, size + PMD_SIZE);
 	}

@@ -5,11 +5,12 @@
 # tables.  Nothing here judges the numbers.
 
 if [ "$MODE" = full ]; then
-	TOTAL_KB=$((512 * 1024)) BATCHES="1 2 4 8 16 32 64 128 256 512 1024"
+	TOTAL_KB=$((512 * 1024)) THP_TOTAL_KB=$TOTAL_KB
+	BATCHES="1 2 4 8 16 32 64 128 256 512 1024"
 	REPS=5 WORKSETS_KB="4 2048 262144" LOAD_S=30
 else
-	TOTAL_KB=$((32 * 1024)) BATCHES="1 16 256" REPS=3
-	WORKSETS_KB="4 2048 65536" LOAD_S=10
+	TOTAL_KB=$((16 * 1024)) THP_TOTAL_KB=$((64 * 1024))
+	BATCHES="1 16 256" REPS=5 WORKSETS_KB="4 2048 65536" LOAD_S=10
 fi
 # Copy configurations: vanilla, or each backend of the patched kernel,
 # the multithreaded one with 1, 2, ... up to all vCPUs.
@@ -23,7 +24,7 @@ else
 		t=$((t * 2))
 	done
 fi
-echo "BENCH,meta,kernel=$KERNEL,release=$(uname -r),mode=$MODE,cpus=$(nproc),batch_pages=$(cat /proc/sys/vm/migrate_batch_pages 2>/dev/null || echo 512)"
+echo "BENCH,meta,kernel=$KERNEL,release=$(uname -r),bench_mode=$MODE,cpus=$(nproc),batch_pages=$(cat /proc/sys/vm/migrate_batch_pages 2>/dev/null || echo 512)"
 
 # Don't let NUMA balancing move pages behind the benchmark's back
 echo 0 > /proc/sys/kernel/numa_balancing
@@ -40,9 +41,11 @@ select_config() {
 for cfg in $CONFIGS; do
 	select_config "$cfg"
 	for kind in 4k thp; do
+		kb=$TOTAL_KB
+		[ $kind = thp ] && kb=$THP_TOTAL_KB
 		for node in 1 2; do
 			for batch in $BATCHES; do
-				migrate-bench throughput $kind $TOTAL_KB $batch $node $REPS |
+				migrate-bench throughput $kind $kb $batch $node $REPS |
 					sed "s/^BENCH,/BENCH,config=$cfg,/"
 			done
 		done

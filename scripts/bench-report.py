@@ -19,7 +19,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIG_ORDER = ['vanilla', 'serial'] + [f'mt{t}' for t in (1, 2, 4, 8, 16, 32, 64)]
@@ -89,11 +88,14 @@ def main():
     with open(os.path.join(TOP, 'configs/test.config')) as f:
         config = [l.strip() for l in f if l.startswith('CONFIG_')]
     info = {
-        'date': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+        # the run's folder is named after its start time
+        'date': os.path.basename(os.path.normpath(rundir)),
         'mode': mode,
         'kernels': {k: v.get('release') for k, v in meta.items()},
         'guest_cpus': meta.get('patched', {}).get('cpus'),
         'migrate_batch_pages': meta.get('patched', {}).get('batch_pages'),
+        'series_patches': len([p for p in os.listdir(os.path.join(TOP, 'patches'))
+                               if re.match(r'\d{4}-', p) and not p.startswith('0000')]),
         'vm': {'accel': 'QEMU TCG (software emulation)', 'vcpus': 4,
                'nodes': nodes,
                'distances': {'0-1': 21, '0-2': 30, '1-2': 30}},
@@ -106,6 +108,10 @@ def main():
         json.dump(info, f, indent=1)
 
     tp = [r for r in rows if r['mode'] == 'throughput']
+    # A THP repetition whose memory was not all THPs measured something else
+    not_thp = [r for r in tp if r['kind'] == 'thp' and 'thp_kb' in r and
+               int(r['thp_kb']) < int(r['kb'])]
+    tp = [r for r in tp if r not in not_thp]
     configs = [c for c in CONFIG_ORDER if any(r['config'] == c for r in tp)]
 
     def gbps(config, kind, node, batch):
@@ -123,40 +129,51 @@ def main():
     md.append(f"Run: `make bench{' BENCH=full' if mode == 'full' else ''}` "
               f"({mode} mode), {info['date']}, host CPU: {info['host_cpu']} "
               f"({info['host_cores']} cores); guest: 4 vCPUs, 3 NUMA nodes "
-              f"(node 2 memory-only), kernels {info['kernels'].get('vanilla')} "
-              f"(vanilla) and {info['kernels'].get('patched')} (patched), same "
-              f"config; vm.migrate_batch_pages={info['migrate_batch_pages']}.")
+              f"(node 2 memory-only); vanilla {info['kernels'].get('vanilla')} "
+              f"and the same with the {info['series_patches']}-patch series, "
+              f"same config (debug: lockdep, DEBUG_VM); "
+              f"vm.migrate_batch_pages={info['migrate_batch_pages']}.")
     md.append('')
     md.append('**The VM runs under QEMU TCG (software emulation): absolute '
               'GB/s do not transfer to hardware; only the ratios between '
               'columns, measured in this one run, mean something.**')
     md.append('')
-    md.append('move_pages() throughput, GB/s, median of repetitions '
-              '(min..max in results.csv); last column: best patched '
-              'configuration / vanilla, and best as a share of the '
-              'all-vCPU memcpy ceiling.')
+    md.append('move_pages() throughput, GB/s, median of repetitions. '
+              'serial/vanilla: the same copy, batched; mt/serial: the best '
+              'multithreaded configuration against serial; ceiling: the best '
+              'patched median as a share of the all-vCPU memcpy bandwidth; '
+              'noise: the widest (max - min) / median of the row, so ratios '
+              'smaller than it are not a result.')
     md.append('')
     md.append('| pages | to node | folios/call | ' + ' | '.join(configs) +
-              ' | best/vanilla | best/memcpy |')
-    md.append('|' + '---|' * (len(configs) + 5))
+              ' | serial/vanilla | mt/serial | ceiling | noise |')
+    md.append('|' + '---|' * (len(configs) + 7))
     plot_rows = {}
     for kind in ('4k', 'thp'):
         for node in ('1', '2'):
             batches = sorted({r['batch'] for r in tp if r['kind'] == kind and
                               r['node'] == node}, key=int)
             for batch in batches:
-                meds = {c: med(gbps(c, kind, node, batch)) for c in configs}
-                patched = [v for c, v in meds.items() if c != 'vanilla' and v]
-                best = max(patched) if patched else None
-                van = meds.get('vanilla')
-                ratio = best / van if best and van else None
-                share = best / ceiling if best and ceiling else None
+                runs = {c: gbps(c, kind, node, batch) for c in configs}
+                meds = {c: med(v) for c, v in runs.items()}
+                mts = [v for c, v in meds.items() if c.startswith('mt') and v]
+                best = max([v for c, v in meds.items() if c != 'vanilla' and v],
+                           default=None)
+                van, ser = meds.get('vanilla'), meds.get('serial')
+                noise = max((max(v) - min(v)) / med(v) for v in runs.values() if v)
                 md.append(f"| {kind} | {node} | {batch} | " +
                           ' | '.join(fmt(meds[c]) for c in configs) +
-                          f" | {fmt(ratio, 2)}x | {fmt(share * 100 if share else None, 0)}% |")
+                          f" | {fmt(ser / van if ser and van else None, 2)}x"
+                          f" | {fmt(max(mts) / ser if mts and ser else None, 2)}x"
+                          f" | {fmt(best / ceiling * 100 if best and ceiling else None, 0)}%"
+                          f" | {fmt(noise * 100, 0)}% |")
                 if node == '1':
                     plot_rows.setdefault(kind, []).append((batch, meds))
     md.append('')
+    if not_thp:
+        md.append(f'{len(not_thp)} THP repetitions left out: the kernel '
+                  'could not back all of their memory with THPs.')
+        md.append('')
     if memcpy:
         md.append('memcpy ceiling, node 0 -> node 1, GB/s: ' + ', '.join(
             f"{t} thread{'s' if t != '1' else ''}: {fmt(med(v))}"
@@ -169,7 +186,7 @@ def main():
                   'cost of move_pages() and the share of it spent in the '
                   'batch copy (sum of mm_migrate_copy_batch durations).')
         md.append('')
-        md.append('| working set | pages | us per 4 KiB page | copy share |')
+        md.append('| working set | folios | us per 4 KiB page | copy share |')
         md.append('|---|---|---|---|')
         for kind, kb in sorted({(r['kind'], r['kb']) for r in cost},
                                key=lambda x: (int(x[1]), x[0])):
@@ -177,8 +194,9 @@ def main():
             secs = [float(r['seconds']) for r in sel]
             share = [int(r['copy_ns']) / (float(r['seconds']) * 1e9) for r in sel]
             pages = int(kb) // 4
-            md.append(f"| {int(kb) // 1024 if int(kb) >= 1024 else kb}"
-                      f"{' MiB' if int(kb) >= 1024 else ' KiB'} {kind} | {pages} | "
+            size = (f"{int(kb) // 1024} MiB" if int(kb) >= 1024 else f"{kb} KiB")
+            folios = 'THP' if kind == 'thp' else '4 KiB'
+            md.append(f"| {size} | {folios} | "
                       f"{fmt(med(secs) * 1e6 / pages, 1)} | "
                       f"{fmt(med(share) * 100, 1)}% |")
         md.append('')
@@ -210,7 +228,7 @@ def main():
             f.write('\n\n')
     plots = ', '.join(f"'{dat}' index IDX using 1:{i + 2} with linespoints title '{c}'"
                       for i, c in enumerate(configs))
-    gp = f"""set terminal png size 1100,450
+    gp = f"""set terminal png size 1100,450 noenhanced
 set output '{png}'
 set datafile missing '-'
 set logscale x 2
@@ -242,6 +260,15 @@ unset multiplot
                 text[text.index(end):])
         with open(readme, 'w') as f:
             f.write(text)
+    # ... and the cover letter, whose last section is the table
+    cover = os.path.join(TOP, 'cover-letter.txt')
+    marker = 'Benchmark results (make bench'
+    with open(cover) as f:
+        text = f.read()
+    if marker in text:
+        text = text[:text.index(marker)]
+    with open(cover, 'w') as f:
+        f.write(text + marker + ', from the harness):\n\n' + table + '\n')
     print(table)
 
 

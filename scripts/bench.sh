@@ -33,4 +33,6 @@ for kernel in vanilla patched; do
 done
 
 stage report "$TOP/scripts/bench-report.py" "$OUT" "$MODE"
+# The cover letter quotes the table: refresh patches/0000-cover-letter.patch
+"$TOP/scripts/export.sh" | grep -v 'already up to date' || true
 note "total: $((SECONDS - t0)) s; results in $OUT"

@@ -11,7 +11,7 @@ result() {
 	echo "$*"
 	[ -z "$OUT" ] || echo "$*" >> "$OUT"
 }
-"$TOP/scripts/export-check.sh" >/dev/null ||
+"$TOP/scripts/export-check.sh" --commits-only >/dev/null ||
 	die "build/linux differs from patches/: run 'make tree' or 'make export' first"
 mapfile -t commits < <(git -C "$TREE" rev-list --reverse base..series)
 rc=0

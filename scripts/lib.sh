@@ -12,6 +12,9 @@ BASE_PKG=linux-source-7.3
 BASE_REPO=$CACHE/linux-base          # pristine 7.3.y, tag "base"
 TREE=$BUILD/linux                    # base + patches/ as commits
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+# Paths under the checkout become relative in ccache's keys, so a fresh
+# clone elsewhere (CI) reuses what an earlier clone compiled.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
 
 die()  { echo "error: $*" >&2; exit 1; }
 note() { echo ">>> $*"; }

@@ -8,12 +8,12 @@
 "$TOP/scripts/base.sh"
 
 if [ -d "$TREE/.git" ]; then
-	if "$TOP/scripts/export-check.sh" >/dev/null 2>&1; then
+	if "$TOP/scripts/export-check.sh" --commits-only >/dev/null 2>&1; then
 		note "build/linux already matches patches/"
 		exit 0
 	fi
 	[ "${FORCE:-0}" = 1 ] || die "build/linux holds work that is not in patches/:
-$("$TOP/scripts/export-check.sh" 2>&1 || true)
+$("$TOP/scripts/export-check.sh" --commits-only 2>&1 || true)
 run 'make export' to keep it, or 'make tree FORCE=1' to drop it"
 	# Reuse the checkout: only files the series touches get new mtimes,
 	# so the next build stays incremental.
