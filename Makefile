@@ -9,7 +9,7 @@ BASE := $(HOME)/.cache/migrate-series/linux-base
 	run check bisect bench clean
 
 help:
-	@sed -n 's/^## //p' README.md
+	@sed -n 's/^    \(make [a-z-]* .*\)/\1/p' README.md
 
 deps:
 	$(S)/deps.sh
