@@ -6,11 +6,6 @@
 . "$(dirname "$0")/lib.sh"
 
 OUT=${1:-}
-# result NAME...: print a result line, and append it to $OUT if given
-result() {
-	echo "$*"
-	[ -z "$OUT" ] || echo "$*" >> "$OUT"
-}
 "$TOP/scripts/export-check.sh" --commits-only >/dev/null ||
 	die "build/linux differs from patches/: run 'make tree' or 'make export' first"
 mapfile -t commits < <(git -C "$TREE" rev-list --reverse base..series)

@@ -26,26 +26,31 @@ finish() {
 	fi
 }
 
+# gate RESULT NAME CMD...: run stage NAME, record RESULT as passed or
+# failed; after a failure print the summary and stop.
+gate() {
+	local result=$1
+
+	shift
+	if stage "$@"; then
+		echo "PASS $result" >> "$R"
+	else
+		echo "FAIL $result" >> "$R"
+		finish
+		exit 1
+	fi
+}
+
 stage deps "$TOP/scripts/deps.sh"
 stage checkpatch "$TOP/scripts/checkpatch.sh" "$R" || true
-if stage "apply series" "$TOP/scripts/tree.sh"; then
-	echo "PASS series.applies" >> "$R"
-else
-	echo "FAIL series.applies" >> "$R"
-	finish
-	exit 1
-fi
+gate series.applies "apply series" "$TOP/scripts/tree.sh"
 if [ "${BISECT:-0}" = 1 ]; then
 	stage "bisect build" "$TOP/scripts/bisect-build.sh" "$R" || true
 fi
-if stage "build patched kernel" "$TOP/scripts/build.sh" "$TREE" "$OBJ" "$TOP/configs/series.config"; then
-	echo "PASS build" >> "$R"
-else
-	echo "FAIL build" >> "$R"
-	finish
-	exit 1
-fi
-stage initramfs "$TOP/scripts/initramfs.sh" "$TREE" "$OBJ" "$TOP/guest/plan-check.sh" "$OUT/initramfs.cpio.gz"
+gate build "build patched kernel" "$TOP/scripts/build.sh" "$TREE" "$OBJ" \
+	"$TOP/configs/series.config"
+gate initramfs initramfs "$TOP/scripts/initramfs.sh" "$TREE" "$OBJ" \
+	"$TOP/guest/plan-check.sh" "$OUT/initramfs.cpio.gz"
 stage "boot VM and run tests" "$TOP/scripts/vm.sh" "$OBJ/arch/x86/boot/bzImage" \
 	"$OUT/initramfs.cpio.gz" "$OUT" "${VM_TIMEOUT:-1800}"
 booted=1

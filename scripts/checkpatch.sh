@@ -5,11 +5,6 @@
 
 "$TOP/scripts/base.sh" >/dev/null
 OUT=${1:-}
-# result NAME...: print a result line, and append it to $OUT if given
-result() {
-	echo "$*"
-	[ -z "$OUT" ] || echo "$*" >> "$OUT"
-}
 # checkpatch runs scripts/spdxcheck.py with "python3": use Debian's, which
 # has python3-ply and python3-git, not one a version manager put first.
 export PATH=/usr/bin:$PATH

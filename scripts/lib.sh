@@ -17,6 +17,11 @@ export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
 
 die()  { echo "error: $*" >&2; exit 1; }
+# result LINE: print a "PASS|FAIL name" line, and append it to $OUT if set
+result() {
+	echo "$*"
+	[ -z "${OUT:-}" ] || echo "$*" >> "$OUT"
+}
 note() { echo ">>> $*"; }
 
 # stage NAME CMD...: run a stage and print how long it took.

@@ -114,7 +114,8 @@ def parse_selftests(tests, expected):
             add('FAIL', 'selftest.' + name,
                 f'planned {plan.group(1)} cases, reported {seen}')
         elif not plan and seen == 0 and rc == 4:
-            add('SKIP', 'selftest.' + name, 'whole program skipped')
+            add('FAIL' if flag == 'noskip' else 'SKIP', 'selftest.' + name,
+                'whole program skipped')
         elif seen == 0:
             add('FAIL', 'selftest.' + name, f'no results, rc={rc}')
         elif rc not in (0, 4) and not any(
