@@ -10,3 +10,13 @@ run_test() {
 	"$@"
 	echo "=== END $name rc=$?"
 }
+
+# set_copy_policy POLICY: make POLICY ("auto", "serial" or a chain of
+# backends) the copy policy of every migration reason.  Fails, leaving the
+# policies it did not reach alone, if the kernel refuses a write.
+set_copy_policy() {
+	[ -d /proc/sys/vm/migrate_copy ] || return 1
+	for f in /proc/sys/vm/migrate_copy/*; do
+		echo "$1" > "$f" || return 1
+	done
+}

@@ -3,6 +3,7 @@
 # and KERNEL (vanilla|patched) above this line.  Every result is a
 # "BENCH,..." line on ttyS1; scripts/bench-report.py turns them into
 # tables.  Nothing here judges the numbers.
+. /lib.sh
 
 if [ "$MODE" = full ]; then
 	TOTAL_KB=$((512 * 1024)) THP_TOTAL_KB=$TOTAL_KB
@@ -24,7 +25,7 @@ else
 		t=$((t * 2))
 	done
 fi
-echo "BENCH,meta,kernel=$KERNEL,release=$(uname -r),bench_mode=$MODE,cpus=$(nproc),batch_pages=$(cat /proc/sys/vm/migrate_batch_pages 2>/dev/null || echo 512)"
+echo "BENCH,meta,kernel=$KERNEL,release=$(uname -r),bench_mode=$MODE,cpus=$(nproc),batch_pages=512"
 
 # Don't let NUMA balancing move pages behind the benchmark's back
 echo 0 > /proc/sys/kernel/numa_balancing
@@ -32,8 +33,8 @@ echo 0 > /proc/sys/kernel/numa_balancing
 select_config() {
 	[ "$KERNEL" = patched ] || return 0
 	case $1 in
-	serial)	echo serial > /proc/sys/vm/migrate_copy_backend ;;
-	mt*)	echo multithreaded > /proc/sys/vm/migrate_copy_backend
+	serial)	set_copy_policy serial ;;
+	mt*)	set_copy_policy multithreaded
 		echo "${1#mt}" > /proc/sys/vm/migrate_copy_threads ;;
 	esac
 }

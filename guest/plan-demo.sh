@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # "make run": show page migration moving a live process between nodes.
+. /lib.sh
 numactl --hardware
 echo
 echo "--- migratepages moves a running process (256 MB) from node 0 to node 1"
@@ -18,20 +19,20 @@ echo "migratepages: 256 MB in about $(( (t1 - t0) * 10 )) ms," \
 kill -USR1 "$pid"; sleep 1; kill -TERM "$pid"; wait "$pid"
 rc=$?
 cat /tmp/demo.out
-B=/proc/sys/vm/migrate_copy_backend
+P=/proc/sys/vm/migrate_copy
 for backend in serial multithreaded; do
-	if [ -e $B ]; then
-		echo $backend > $B || rc=1
+	if [ -d $P ]; then
+		set_copy_policy $backend || rc=1
 		echo
-		echo "--- copy backend: $(cat $B)"
+		echo "--- copy policy (move_pages() uses syscall_or_cpuset): $(cat $P/syscall_or_cpuset)"
 	elif [ $backend != serial ]; then
 		continue
 	fi
 	echo "--- move_pages() round trip 0 -> 1 -> 2 (memory-only) -> 0"
 	migrate-demo -m 256 || rc=1
 done
-[ -e $B ] && echo serial > $B
+[ -d $P ] && set_copy_policy auto
 echo
 grep -E '^pgmigrate|^thp_migration' /proc/vmstat
-[ -e $B ] && grep -H . /proc/sys/vm/migrate_*
+[ -d $P ] && grep -H . $P/* /proc/sys/vm/migrate_copy_threads
 exit $rc

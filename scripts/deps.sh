@@ -5,10 +5,11 @@
 . "$(dirname "$0")/lib.sh"
 
 # python3-ply and python3-git: checkpatch.pl runs scripts/spdxcheck.py
+# xfsprogs: mkfs.xfs for the selftest's XFS (private folio data) in the VM
 PKGS=(build-essential bc bison flex libelf-dev libssl-dev ccache cpio
       xz-utils zstd rsync python3 git perl kmod
       qemu-system-x86 busybox-static numactl libnuma-dev gnuplot-nox
-      python3-ply python3-git)
+      python3-ply python3-git xfsprogs)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -38,9 +38,11 @@ cp "$TOP/guest/lib.sh" "$ROOT/lib.sh"
 cp "$PLAN" "$ROOT/plan.sh"
 chmod +x "$ROOT/init"
 
-# numactl's tools are dynamically linked: bring their libraries along.
-for b in numactl numastat migratepages; do
-	p=$(command -v "$b") || die "$b not installed (run scripts/deps.sh)"
+# numactl's tools and mkfs.xfs are dynamically linked: bring their
+# libraries along.
+for b in numactl numastat migratepages mkfs.xfs; do
+	p=$(PATH=$PATH:/usr/sbin:/sbin command -v "$b") ||
+		die "$b not installed (run scripts/deps.sh)"
 	cp "$p" "$ROOT/usr/bin/"
 	for l in $(ldd "$p" | grep -o '/[^ ]*'); do
 		mkdir -p "$ROOT$(dirname "$l")"
