@@ -87,6 +87,13 @@ def main():
 
     with open(os.path.join(TOP, 'configs/test.config')) as f:
         config = [l.strip() for l in f if l.startswith('CONFIG_')]
+    kconfig = 'debug: lockdep, DEBUG_VM'
+    try:
+        with open(os.path.join(rundir, 'kconfig')) as f:
+            if f.read().strip() == 'release':
+                kconfig = 'release: no lockdep, DEBUG_VM, KUnit or fault injection'
+    except FileNotFoundError:
+        pass
     info = {
         # the run's folder is named after its start time
         'date': os.path.basename(os.path.normpath(rundir)),
@@ -100,6 +107,7 @@ def main():
                'nodes': nodes,
                'distances': {'0-1': 21, '0-2': 30, '1-2': 30}},
         'config': config,
+        'kconfig': kconfig,
         'host_cpu': host_cpu(),
         'host_cores': os.cpu_count(),
         'rows': rows,
@@ -131,8 +139,8 @@ def main():
               f"({info['host_cores']} cores); guest: 4 vCPUs, 3 NUMA nodes "
               f"(node 2 memory-only); vanilla {info['kernels'].get('vanilla')} "
               f"and the same with the {info['series_patches']}-patch series, "
-              f"same config (debug: lockdep, DEBUG_VM); "
-              f"vm.migrate_batch_pages={info['migrate_batch_pages']}.")
+              f"same config ({info['kconfig']}); "
+              f"{info['migrate_batch_pages']} pages per batch.")
     md.append('')
     md.append('**The VM runs under QEMU TCG (software emulation): absolute '
               'GB/s do not transfer to hardware; only the ratios between '

@@ -13,16 +13,32 @@ OUT=$BUILD/bench/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"
 t0=$SECONDS
 
+# BENCH_KCONFIG=debug measures the test kernels (lockdep, DEBUG_VM)
+# instead of release builds of the same configuration.
+KCONFIG=${BENCH_KCONFIG:-release}
+case $KCONFIG in
+release) FRAG=("$TOP/configs/release.config") SUFFIX=-release ;;
+debug)	FRAG=() SUFFIX= ;;
+*)	die "BENCH_KCONFIG must be release or debug" ;;
+esac
+echo "$KCONFIG" > "$OUT/kconfig"
+
 stage deps "$TOP/scripts/deps.sh"
 stage "apply series" "$TOP/scripts/tree.sh"
-stage "build patched kernel" "$TOP/scripts/build.sh" "$TREE" "$BUILD/obj-patched" \
-	"$TOP/configs/series.config"
-stage "build vanilla kernel" "$TOP/scripts/build.sh" "$BASE_REPO" "$BUILD/obj-vanilla"
+if [ "$KCONFIG" = debug ]; then
+	stage "build patched kernel" "$TOP/scripts/build.sh" "$TREE" \
+		"$BUILD/obj-patched" "$TOP/configs/series.config"
+else
+	stage "build patched kernel" "$TOP/scripts/build.sh" "$TREE" \
+		"$BUILD/obj-patched$SUFFIX" "${FRAG[@]}"
+fi
+stage "build vanilla kernel" "$TOP/scripts/build.sh" "$BASE_REPO" \
+	"$BUILD/obj-vanilla$SUFFIX" "${FRAG[@]}"
 
 for kernel in vanilla patched; do
 	src=$TREE
 	[ "$kernel" = vanilla ] && src=$BASE_REPO
-	obj=$BUILD/obj-$kernel
+	obj=$BUILD/obj-$kernel$SUFFIX
 	{ echo "MODE=$MODE KERNEL=$kernel"; cat "$TOP/guest/plan-bench.sh"; } > "$OUT/plan-$kernel.sh"
 	SELFTESTS= stage "initramfs ($kernel)" "$TOP/scripts/initramfs.sh" "$src" "$obj" \
 		"$OUT/plan-$kernel.sh" "$OUT/$kernel.cpio.gz"

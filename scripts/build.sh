@@ -3,8 +3,9 @@
 # build.sh SRC OBJ [FRAGMENT...]: configure and build a kernel from SRC
 # into OBJ with ccache, using tinyconfig + configs/test.config + the extra
 # fragments (configs/series.config for patched kernels: options vanilla
-# lacks).  Fails when an option of a fragment did not make it into the
-# final .config.
+# lacks; configs/release.config for benchmarks).  Fails when the last
+# word of the fragments on an option did not make it into the final
+# .config.
 . "$(dirname "$0")/lib.sh"
 
 SRC=$(cd "$1" && pwd)
@@ -23,9 +24,18 @@ if ! cat "${FRAGS[@]}" | cmp -s - "$OBJ/.fragment" || [ ! -f "$OBJ/.config" ]; t
 	"${KMAKE[@]}" olddefconfig >/dev/null
 	cat "${FRAGS[@]}" > "$OBJ/.fragment"
 fi
-missing=$(grep -h '^CONFIG_' "${FRAGS[@]}" | while read -r opt; do
-	grep -qx "$opt" "$OBJ/.config" || echo "$opt"
-done)
+# The last word on each option counts: a later fragment may switch off
+# ("# CONFIG_X is not set") what an earlier one switched on.
+missing=$(cat "${FRAGS[@]}" |
+	sed -n 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1=n/p; /^CONFIG_/p' |
+	awk -F= '{ if (!($1 in last)) order[n++] = $1; last[$1] = $0 }
+		 END { for (i = 0; i < n; i++) print last[order[i]] }' |
+	while read -r opt; do
+		case $opt in
+		*=n)	! grep -q "^${opt%=n}=" "$OBJ/.config" || echo "$opt" ;;
+		*)	grep -qx "$opt" "$OBJ/.config" || echo "$opt" ;;
+		esac
+	done)
 [ -z "$missing" ] || die "options dropped by olddefconfig (missing dependency?):
 $missing"
 
