@@ -91,7 +91,7 @@ def main():
     try:
         with open(os.path.join(rundir, 'kconfig')) as f:
             if f.read().strip() == 'release':
-                kconfig = 'release: no lockdep, DEBUG_VM, KUnit or fault injection'
+                kconfig = 'release: configs/release.config, no lockdep or DEBUG_VM'
     except FileNotFoundError:
         pass
     info = {

@@ -15,25 +15,22 @@ t0=$SECONDS
 
 # BENCH_KCONFIG=debug measures the test kernels (lockdep, DEBUG_VM)
 # instead of release builds of the same configuration.
+# Fragments on top of configs/test.config for each kernel.
 KCONFIG=${BENCH_KCONFIG:-release}
 case $KCONFIG in
-release) FRAG=("$TOP/configs/release.config") SUFFIX=-release ;;
-debug)	FRAG=() SUFFIX= ;;
+release) PATCHED=("$TOP/configs/release.config") VANILLA=("${PATCHED[@]}")
+	 SUFFIX=-release ;;
+debug)	PATCHED=("$TOP/configs/series.config") VANILLA=() SUFFIX= ;;
 *)	die "BENCH_KCONFIG must be release or debug" ;;
 esac
 echo "$KCONFIG" > "$OUT/kconfig"
 
 stage deps "$TOP/scripts/deps.sh"
 stage "apply series" "$TOP/scripts/tree.sh"
-if [ "$KCONFIG" = debug ]; then
-	stage "build patched kernel" "$TOP/scripts/build.sh" "$TREE" \
-		"$BUILD/obj-patched" "$TOP/configs/series.config"
-else
-	stage "build patched kernel" "$TOP/scripts/build.sh" "$TREE" \
-		"$BUILD/obj-patched$SUFFIX" "${FRAG[@]}"
-fi
+stage "build patched kernel" "$TOP/scripts/build.sh" "$TREE" \
+	"$BUILD/obj-patched$SUFFIX" "${PATCHED[@]}"
 stage "build vanilla kernel" "$TOP/scripts/build.sh" "$BASE_REPO" \
-	"$BUILD/obj-vanilla$SUFFIX" "${FRAG[@]}"
+	"$BUILD/obj-vanilla$SUFFIX" "${VANILLA[@]}"
 
 for kernel in vanilla patched; do
 	src=$TREE
