@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# "make check": kselftests.  KUnit ran during boot (dmesg on ttyS0).
+# "make check": KUnit (reports in dmesg, on ttyS0) and kselftests.
 . /lib.sh
 
 # The hugetlb cases of "migration" need free huge pages on both nodes.
@@ -16,6 +16,27 @@ truncate -s 320M /tmp/xfs.img &&
 	mount -t xfs "$loop" $MIGRATE_COPY_FS_DIR ||
 	echo "cannot set up XFS at $MIGRATE_COPY_FS_DIR"
 
+# The software memcpy engine, which dmatest (first in the list) checks
+# before anything relies on it.
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+modprobe dmasim channels=4 || echo "cannot load dmasim"
+
+# After dmatest gave the channels back: the DMA copy backend, which keeps
+# the channels once a policy selects it, and KUnit, which reports in
+# dmesg and now finds every backend.  Without calibration dcbm copies
+# every batch a policy gives it, as the tests expect; "auto" leaves it
+# alone then.
+load_backends() {
+	modprobe dcbm calibrate=0 || echo "cannot load dcbm"
+	modprobe migrate_copy_kunit || echo "cannot load migrate_copy_kunit"
+}
+
+# The tests read which backend copied from this event.  Enabled once here:
+# enabling the first event patches the scheduler's tracepoints as well,
+# and doing that for every test has crashed TCG guests (int3 left behind
+# in trace_sched_wakeup).
+echo 1 > /sys/kernel/tracing/events/migrate/mm_migrate_copy_batch/enable
+
 for entry in $(grep -v '^#' /tests/selftests.list); do
 	name=${entry%%:*}
 	prog=${name%%@*}
@@ -29,4 +50,5 @@ for entry in $(grep -v '^#' /tests/selftests.list); do
 	fi
 	run_test "$name" "/tests/$prog"
 	[ -z "$backend" ] || set_copy_policy auto
+	[ "$name" != dmatest ] || load_backends
 done

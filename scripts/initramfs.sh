@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # initramfs.sh SRC OBJ PLAN OUT: pack busybox, guest/init, the plan, static
 # test programs built from SRC (kselftests listed in guest/selftests.list,
-# guest/*.c), numactl's tools and OBJ's modules into OUT (cpio.gz).
+# guest/*.c), the harness's guest/test-*.sh that the list names, numactl's
+# tools and OBJ's modules into OUT (cpio.gz).
 . "$(dirname "$0")/lib.sh"
 
 SRC=$(cd "$1" && pwd)
@@ -19,6 +20,12 @@ make -s -C "$SRC" O="$OBJ" ARCH=x86_64 headers
 # SELFTESTS= (empty) builds none, e.g. for a vanilla tree that lacks ours
 SELFTESTS=${SELFTESTS-$(grep -v "^#" "$TOP/guest/selftests.list" | cut -d: -f1 | cut -d@ -f1 | sort -u)}
 for t in $SELFTESTS; do
+	# A test of the harness's own (guest/test-NAME.sh), not a kselftest
+	if [ -f "$TOP/guest/test-$t.sh" ]; then
+		cp "$TOP/guest/test-$t.sh" "$ROOT/tests/$t"
+		chmod +x "$ROOT/tests/$t"
+		continue
+	fi
 	make -s -C "$SRC/tools/testing/selftests/mm" OUTPUT="$ST" \
 		KHDR_INCLUDES="-isystem $OBJ/usr/include" EXTRA_CFLAGS=-static \
 		"$ST/$t" 2>&1 | grep -v -e getaddrinfo -e 'affinity_ip' || true

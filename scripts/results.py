@@ -9,9 +9,10 @@ results.py --extra FILE --no-vm
 FILE holds results of earlier stages, one "PASS|FAIL|SKIP name" a line.
 
 LOGDIR holds console.log (dmesg) and tests.log (guest plan output).
-KUnit results are read from dmesg with the tree's own
-tools/testing/kunit/kunit.py parse; kselftests from the TAP lines between
-"=== BEGIN name" and "=== END name rc=N".  A test that SKIPs is reported
+KUnit results are read from dmesg, one KTAP run (boot, or a KUnit
+module) at a time, with the tree's own tools/testing/kunit/kunit.py
+parse; kselftests from the TAP lines between "=== BEGIN name" and
+"=== END name rc=N".  A test that SKIPs is reported
 as skipped, never as passed.  The run fails when a test fails, an
 expected test did not run (or did not report every case of its plan),
 a ":noskip" test skipped a case, the guest did not finish, or dmesg shows
@@ -48,12 +49,27 @@ def walk_kunit(group, prefix):
         yield from walk_kunit(sub, prefix + sub['name'] + '.')
 
 
+def ktap_runs(console):
+    """The KTAP runs in dmesg, each from its top-level "KTAP version"
+    line: the one at boot (empty when every suite is a module) and one
+    per KUnit module loaded.  kunit.py parses only the first it sees."""
+    runs, cur = [], None
+    for line in console.splitlines():
+        if re.fullmatch(r'K?TAP version \d+', line):
+            cur = []
+            runs.append(cur)
+        if cur is not None:
+            cur.append(line)
+    return ['\n'.join(r) + '\n' for r in runs
+            if len(r) > 1 and r[1].strip() != '1..0']
+
+
 def parse_kunit(console, tree, suites):
     found = set()
-    if 'KTAP version' in console or 'TAP version' in console:
+    for run in ktap_runs(console):
         with tempfile.NamedTemporaryFile('w', suffix='.log') as log, \
                 tempfile.NamedTemporaryFile('r', suffix='.json') as js:
-            log.write(console)
+            log.write(run)
             log.flush()
             subprocess.run([sys.executable,
                             os.path.join(tree, 'tools/testing/kunit/kunit.py'),
