@@ -18,8 +18,8 @@ t0=$SECONDS
 # Fragments on top of configs/test.config for each kernel.
 KCONFIG=${BENCH_KCONFIG:-release}
 case $KCONFIG in
-release) PATCHED=("$TOP/configs/release.config") VANILLA=("${PATCHED[@]}")
-	 SUFFIX=-release ;;
+release) VANILLA=("$TOP/configs/release.config")
+	 PATCHED=("${VANILLA[@]}" "$TOP/configs/bench.config") SUFFIX=-release ;;
 debug)	PATCHED=("$TOP/configs/series.config") VANILLA=() SUFFIX= ;;
 *)	die "BENCH_KCONFIG must be release or debug" ;;
 esac
