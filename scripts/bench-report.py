@@ -75,6 +75,11 @@ def fmt(v, nd=3):
     return '-' if v is None else f'{v:.{nd}f}'
 
 
+def noise(runs):
+    """The widest (max - min) / median of the columns of a table row."""
+    return max((max(v) - min(v)) / med(v) for v in runs.values() if v)
+
+
 def main():
     rundir, mode = sys.argv[1], sys.argv[2]
     rows, meta, nodes = parse(rundir)
@@ -169,13 +174,12 @@ def main():
                 best = max([v for c, v in meds.items() if c != 'vanilla' and v],
                            default=None)
                 van, ser = meds.get('vanilla'), meds.get('serial')
-                noise = max((max(v) - min(v)) / med(v) for v in runs.values() if v)
                 md.append(f"| {kind} | {node} | {batch} | " +
                           ' | '.join(fmt(meds[c]) for c in configs) +
                           f" | {fmt(ser / van if ser and van else None, 2)}x"
                           f" | {fmt(max(mts) / ser if mts and ser else None, 2)}x"
                           f" | {fmt(best / ceiling * 100 if best and ceiling else None, 0)}%"
-                          f" | {fmt(noise * 100, 0)}% |")
+                          f" | {fmt(noise(runs) * 100, 0)}% |")
                 if node == '1':
                     plot_rows.setdefault(kind, []).append((batch, meds))
     md.append('')
@@ -211,14 +215,13 @@ def main():
                 runs = {c: gbps(c, kind, '1', batch) for c in ['serial'] + dma}
                 us = {c: (folio / (med(v) * 1e9) * 1e6 if v else None)
                       for c, v in runs.items()}
-                noise = max((max(v) - min(v)) / med(v) for v in runs.values() if v)
                 over = (us['dma'] - us['serial']
                         if us.get('dma') is not None and us['serial'] else None)
                 md.append(f"| {kind} | {batch} | {fmt(us['serial'], 1)} | " +
                           ' | '.join(fmt(us[c], 1) for c in dma) +
                           f" | {fmt(over, 1)} | "
                           f"{fmt(over * (2 << 20) / folio if over is not None else None, 0)} | "
-                          f"{fmt(noise * 100, 0)}% |")
+                          f"{fmt(noise(runs) * 100, 0)}% |")
         md.append('')
 
     cal = [r for r in rows if r['mode'] == 'calibration']
