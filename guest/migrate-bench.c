@@ -12,6 +12,13 @@
  *	THREADS threads touch MB of memory while the main thread moves it
  *	between node 0 and 1 with migrate_pages(); pages/s and TLB
  *	shootdown interrupts (from /proc/interrupts).
+ *   migrate-bench numab KIND MB THREADS SECONDS
+ *	NUMA balancing at work: MB of KIND memory starts on node 1 while
+ *	THREADS threads on node 0's CPUs sweep it, timing each page's
+ *	touch, for SECONDS.  Touches slower than SLOW_TOUCH_NS are hint
+ *	faults (with their migration when it is synchronous): their count
+ *	and p50/p99, the time until 99% of the pages are on node 0, sweeps
+ *	done, and the CPU time the kmigrated threads used.
  *
  * Every result is one line: "BENCH,<mode>,<key=value>,...", which
  * scripts/bench-report.py collects.  Exits non-zero only when a run
@@ -21,6 +28,8 @@
 #include <numa.h>
 #include <numaif.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -283,6 +292,178 @@ static int load(size_t mb, int threads, int seconds)
 	return 0;
 }
 
+/*
+ * A touch this slow took a fault: a TLB miss or cache miss of the
+ * emulated CPU costs well under a microsecond even under TCG, a NUMA hint
+ * fault tens of microseconds.
+ */
+#define SLOW_TOUCH_NS	5000
+#define MAX_SLOW	(1 << 20)
+
+struct sweeper {
+	volatile char *mem;
+	size_t size;
+	cpu_set_t cpus;
+	unsigned long sweeps;
+	unsigned int *slow_ns;	/* latencies of the slow touches */
+	size_t nr_slow;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void *sweep_fn(void *arg)
+{
+	struct sweeper *s = arg;
+	size_t off;
+
+	sched_setaffinity(0, sizeof(s->cpus), &s->cpus);
+	while (!atomic_load(&stop)) {
+		for (off = 0; off < s->size; off += 4096) {
+			uint64_t t0 = now_ns(), d;
+
+			s->mem[off]++;
+			d = now_ns() - t0;
+			if (d >= SLOW_TOUCH_NS && s->nr_slow < MAX_SLOW)
+				s->slow_ns[s->nr_slow++] = d > UINT32_MAX ?
+							   UINT32_MAX : d;
+		}
+		s->sweeps++;
+	}
+	return NULL;
+}
+
+/* CPU time of the kmigrated threads so far, in clock ticks */
+static unsigned long kmigrated_ticks(void)
+{
+	unsigned long sum = 0;
+	char path[64], buf[512];
+
+	for (int pid = 2; pid < 4096; pid++) {
+		unsigned long ut, st;
+		char *p;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		p = fgets(buf, sizeof(buf), f);
+		fclose(f);
+		if (!p || !strstr(buf, "(kmigrated"))
+			continue;
+		p = strrchr(buf, ')');
+		/* fields 14 and 15: utime, stime; p points at field 2's end */
+		if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+				&ut, &st) == 2)
+			sum += ut + st;
+	}
+	return sum;
+}
+
+/* Fraction of [mem, mem + size) on @node */
+static double share_on(char *mem, size_t size, int node)
+{
+	size_t nr = size / 4096, on = 0;
+	void **pages = malloc(nr * sizeof(*pages));
+	int *status = malloc(nr * sizeof(*status));
+
+	for (size_t i = 0; pages && status && i < nr; i++)
+		pages[i] = mem + i * 4096;
+	if (pages && status && !move_pages(0, nr, pages, NULL, status, 0))
+		for (size_t i = 0; i < nr; i++)
+			on += status[i] == node;
+	free(pages);
+	free(status);
+	return (double)on / nr;
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int numab(const char *kind, size_t mb, int threads, int seconds)
+{
+	size_t size = mb << 20, slice, nr_slow = 0, k = 0;
+	char *raw, *mem = alloc_on(size, 1, kind, &raw);
+	struct sweeper sw[64];
+	pthread_t tid[64];
+	unsigned long ticks, migrated, hint, kmig, sweeps = 0;
+	unsigned int *all;
+	double t0, local_s = -1, end;
+	struct bitmask *cpus = numa_allocate_cpumask();
+	cpu_set_t set;
+
+	if (!mem || threads < 1 || threads > 64 || numa_node_to_cpus(0, cpus))
+		return 1;
+	CPU_ZERO(&set);
+	for (unsigned int c = 0; c < cpus->size && c < CPU_SETSIZE; c++)
+		if (numa_bitmask_isbitset(cpus, c))
+			CPU_SET(c, &set);
+	/* Let NUMA balancing move it: drop the binding */
+	mbind(mem, size, MPOL_DEFAULT, NULL, 0, 0);
+	slice = size / threads & ~4095UL;
+	atomic_store(&stop, false);
+	ticks = kmigrated_ticks();
+	migrated = vmstat("numa_pages_migrated");
+	hint = vmstat("numa_hint_faults");
+	kmig = vmstat("kmigrated_migrated");
+	t0 = now();
+	end = t0 + seconds;
+	for (int i = 0; i < threads; i++) {
+		sw[i] = (struct sweeper) {
+			.mem = mem + i * slice, .size = slice, .cpus = set,
+			.slow_ns = calloc(MAX_SLOW, sizeof(unsigned int)),
+		};
+		if (!sw[i].slow_ns)
+			return 1;
+		pthread_create(&tid[i], NULL, sweep_fn, &sw[i]);
+	}
+	while (now() < end) {
+		usleep(100000);
+		if (local_s < 0 && share_on(mem, slice * threads, 0) >= 0.99)
+			local_s = now() - t0;
+	}
+	atomic_store(&stop, true);
+	for (int i = 0; i < threads; i++) {
+		pthread_join(tid[i], NULL);
+		sweeps += sw[i].sweeps;
+		nr_slow += sw[i].nr_slow;
+	}
+	all = malloc((nr_slow + 1) * sizeof(*all));
+	for (int i = 0; all && i < threads; i++) {
+		memcpy(all + k, sw[i].slow_ns, sw[i].nr_slow * sizeof(*all));
+		k += sw[i].nr_slow;
+		free(sw[i].slow_ns);
+	}
+	if (!all)
+		return 1;
+	qsort(all, nr_slow, sizeof(*all), cmp_uint);
+	migrated = vmstat("numa_pages_migrated") - migrated;
+	printf("BENCH,numab,kind=%s,mb=%zu,threads=%d,seconds=%d,sweeps=%lu,"
+	       "local_s=%.2f,hint_faults=%lu,slow_touches=%zu,"
+	       "fault_p50_us=%.1f,fault_p99_us=%.1f,numa_migrated=%lu,"
+	       "kmigrated_migrated=%lu,kmigrated_cpu_ms=%lu,thp_kb=%lu\n",
+	       kind, mb, threads, seconds, sweeps, local_s,
+	       vmstat("numa_hint_faults") - hint, nr_slow,
+	       nr_slow ? all[nr_slow / 2] / 1e3 : 0.0,
+	       nr_slow ? all[nr_slow * 99 / 100] / 1e3 : 0.0, migrated,
+	       vmstat("kmigrated_migrated") - kmig,
+	       (kmigrated_ticks() - ticks) * 1000 / sysconf(_SC_CLK_TCK),
+	       anon_huge_kb());
+	free(all);
+	munmap(raw, size + PMD_SIZE);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (numa_available() < 0 || numa_max_node() < 1) {
@@ -299,6 +480,9 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "load"))
 		return load(strtoul(argv[2], NULL, 0), atoi(argv[3]),
 			    atoi(argv[4]));
+	if (argc == 6 && !strcmp(argv[1], "numab"))
+		return numab(argv[2], strtoul(argv[3], NULL, 0), atoi(argv[4]),
+			     atoi(argv[5]));
 	fprintf(stderr, "usage: see the comment at the top of %s.c\n", argv[0]);
 	return 2;
 }

@@ -9,10 +9,14 @@ if [ "$MODE" = full ]; then
 	TOTAL_KB=$((512 * 1024)) THP_TOTAL_KB=$TOTAL_KB
 	BATCHES="1 2 4 8 16 32 64 128 256 512 1024"
 	REPS=5 WORKSETS_KB="4 2048 262144" LOAD_S=30
+	NUMAB_MB=256 NUMAB_S=30
 else
 	TOTAL_KB=$((16 * 1024)) THP_TOTAL_KB=$((64 * 1024))
 	BATCHES="1 16 256" REPS=5 WORKSETS_KB="4 2048 65536" LOAD_S=10
+	NUMAB_MB=64 NUMAB_S=10
 fi
+NUMAB_REPS=3
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 # Copy configurations: vanilla, or each backend of the patched kernel,
 # the multithreaded one with 1, 2, ... up to all vCPUs.
 if [ "$KERNEL" = vanilla ]; then
@@ -29,7 +33,6 @@ else
 	# (mapping, descriptors, completions); "dma-ptdma" has the channels of
 	# an AMD PTDMA as the DMA RFC measured it: 768 MB/s, and about 10 us
 	# per 4 KiB descriptor beyond that (16 us per 4 KiB page in all).
-	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 	if modprobe dmasim channels=4 && modprobe dcbm calibrate=0; then
 		CONFIGS="$CONFIGS dma dma-ptdma"
 	fi
@@ -83,6 +86,38 @@ done
 # TLB shootdowns and pages/s while threads on every vCPU touch the memory
 select_config serial
 migrate-bench load 64 "$(nproc)" "$LOAD_S" | sed "s/^BENCH,/BENCH,config=$KERNEL,/"
+
+# NUMA balancing at work: memory starts on node 1 while threads on node
+# 0 sweep it; hint-fault latency, time to placement, sweeps done and
+# kmigrated's CPU time.  The faulting task migrates ("vanilla", "sync":
+# kmigrated disabled) or kmigrated does.  Scans are sped up so that a run
+# takes seconds; the copy policies are those the load test left (serial).
+NUMAB=/sys/kernel/debug/sched/numa_balancing
+numab_run() {
+	for kind in 4k thp; do
+		for rep in $(seq "$NUMAB_REPS"); do
+			migrate-bench numab "$kind" "$NUMAB_MB" 2 "$NUMAB_S" |
+				sed "s/^BENCH,/BENCH,config=$1,/"
+		done
+	done
+}
+if [ -d $NUMAB ]; then
+	echo 100 > $NUMAB/scan_delay_ms
+	echo 100 > $NUMAB/scan_period_min_ms
+	echo 400 > $NUMAB/scan_period_max_ms
+	echo 64 > $NUMAB/scan_size_mb
+	echo 1 > /proc/sys/kernel/numa_balancing
+	if [ "$KERNEL" = vanilla ]; then
+		numab_run vanilla
+	elif [ -e /proc/sys/vm/kmigrated_enabled ]; then
+		echo 0 > /proc/sys/vm/kmigrated_enabled
+		numab_run sync
+		echo 1 > /proc/sys/vm/kmigrated_enabled
+		numab_run kmigrated
+		echo 0 > /proc/sys/vm/kmigrated_enabled
+	fi
+	echo 0 > /proc/sys/kernel/numa_balancing
+fi
 
 # Where the time goes: share of migrate_pages() spent in the batch copy,
 # from the mm_migrate_copy_batch tracepoint (the patched kernel has it)
