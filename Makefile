@@ -6,7 +6,7 @@ B := build
 BASE := $(HOME)/.cache/migrate-series/linux-base
 
 .PHONY: help deps base tree export export-check checkpatch build vanilla \
-	run check bisect bench clean
+	run check hygiene bisect bench clean
 
 help:
 	@sed -n 's/^    \(make [a-z-]* .*\)/\1/p' README.md
@@ -43,6 +43,10 @@ check:
 
 bisect: tree
 	$(S)/bisect-build.sh
+
+# CHECKS="kerneldoc matrix htmldocs kunit" (default: all); MATRIX="test wide"
+hygiene: tree deps
+	$(S)/hygiene.sh "" $(CHECKS)
 
 # BENCH=full for the long version
 bench:

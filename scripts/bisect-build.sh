@@ -4,17 +4,45 @@
 # build/obj-bisect, with ccache) so a patch that breaks the build is
 # caught.  Each build uses the series config too (KUnit, test modules),
 # less the options whose Kconfig symbol the tree does not have yet at
-# that patch.  Leaves build/linux on the series tip.
+# that patch.  Every .c and .h a patch touches also goes through
+# scripts/kernel-doc -Wall, which must report nothing that the same files
+# did not before the patch.  Leaves build/linux on the series tip.
 . "$(dirname "$0")/lib.sh"
 
 OUT=${1:-}
 "$TOP/scripts/export-check.sh" --commits-only >/dev/null ||
 	die "build/linux differs from patches/: run 'make tree' or 'make export' first"
 mapfile -t commits < <(git -C "$TREE" rev-list --reverse base..series)
+kdoc=$BUILD/bisect-kdoc
+mkdir -p "$kdoc"
+
+# kerneldoc_at COMMIT FILES...: kernel-doc -Wall of FILES at COMMIT
+kerneldoc_at() {
+	local c=$1 f
+
+	shift
+	git -C "$TREE" checkout -q "$c"
+	for f in "$@"; do
+		[ -f "$TREE/$f" ] || continue
+		(cd "$TREE" && ./scripts/kernel-doc -none -Wall "$f" 2>&1) || true
+	done
+}
+
 rc=0
 for c in "${commits[@]}"; do
 	subject=$(git -C "$TREE" log -1 --format=%s "$c")
-	git -C "$TREE" checkout -q "$c"
+	name=$(git -C "$TREE" log -1 --format=%f "$c")
+	mapfile -t files < <(git -C "$TREE" diff --name-only "$c^" "$c" -- '*.c' '*.h')
+	kerneldoc_at "$c^" "${files[@]}" > "$kdoc/before.log"
+	kerneldoc_at "$c" "${files[@]}" > "$kdoc/after.log"
+	"$TOP/scripts/warndiff.py" extract "$kdoc/before.log" > "$kdoc/before"
+	"$TOP/scripts/warndiff.py" extract "$kdoc/after.log" > "$kdoc/after"
+	if "$TOP/scripts/warndiff.py" new "$kdoc/before" "$kdoc/after" >&2; then
+		result "PASS kernel-doc.$name"
+	else
+		result "FAIL kernel-doc.$name"
+		rc=1
+	fi
 	frag=$BUILD/bisect-series.config
 	grep '^CONFIG_' "$TOP/configs/series.config" | while read -r opt; do
 		sym=${opt%%=*}
@@ -22,9 +50,9 @@ for c in "${commits[@]}"; do
 			echo "$opt"
 	done > "$frag" || true
 	if stage "build after: $subject" "$TOP/scripts/build.sh" "$TREE" "$BUILD/obj-bisect" "$frag" >/dev/null; then
-		result "PASS bisect.$(git -C "$TREE" log -1 --format=%f "$c")"
+		result "PASS bisect.$name"
 	else
-		result "FAIL bisect.$(git -C "$TREE" log -1 --format=%f "$c")"
+		result "FAIL bisect.$name"
 		rc=1
 	fi
 done

@@ -1,8 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # "make check": checkpatch, apply, build, boot the NUMA VM, KUnit and
-# kselftests.  Ends with "N passed, N failed, N skipped"; exits non-zero
-# when anything failed.  BISECT=1 also builds after every patch.
+# kselftests, then the build-bot checks of scripts/hygiene.sh (kernel-doc,
+# config matrix with W=1 and sparse, htmldocs, kunit.py under UML).
+# Ends with "N passed, N failed, N skipped"; exits non-zero when anything
+# failed.  BISECT=1 also builds after every patch (and runs kernel-doc on
+# what each patch touches); HYGIENE=0 leaves the build-bot checks out, for
+# quick iterations only.
 . "$(dirname "$0")/lib.sh"
 
 OUT=$BUILD/check
@@ -55,4 +59,7 @@ stage "boot VM and run tests" "$TOP/scripts/vm.sh" "$OBJ/arch/x86/boot/bzImage" 
 	"$OUT/initramfs.cpio.gz" "$OUT" "${VM_TIMEOUT:-1800}"
 booted=1
 note "logs: $OUT/console.log (dmesg), $OUT/tests.log (tests)"
+if [ "${HYGIENE:-1}" != 0 ]; then
+	stage "build-bot checks" "$TOP/scripts/hygiene.sh" "$R" || true
+fi
 finish

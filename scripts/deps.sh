@@ -6,10 +6,12 @@
 
 # python3-ply and python3-git: checkpatch.pl runs scripts/spdxcheck.py
 # xfsprogs: mkfs.xfs for the selftest's XFS (private folio data) in the VM
+# python3-sphinx, python3-yaml: make htmldocs (scripts/hygiene.sh); dpkg-dev
+# unpacks the sparse source package that scripts/sparse.sh may build
 PKGS=(build-essential bc bison flex libelf-dev libssl-dev ccache cpio
       xz-utils zstd rsync python3 git perl kmod
       qemu-system-x86 busybox-static numactl libnuma-dev gnuplot-nox
-      python3-ply python3-git xfsprogs)
+      python3-ply python3-git xfsprogs python3-sphinx python3-yaml dpkg-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do
