@@ -60,6 +60,8 @@ stage "boot VM and run tests" "$TOP/scripts/vm.sh" "$OBJ/arch/x86/boot/bzImage" 
 booted=1
 note "logs: $OUT/console.log (dmesg), $OUT/tests.log (tests)"
 if [ "${HYGIENE:-1}" != 0 ]; then
-	stage "build-bot checks" "$TOP/scripts/hygiene.sh" "$R" || true
+	# a failure that wrote no result of its own (hygiene.sh died) still fails
+	stage "build-bot checks" "$TOP/scripts/hygiene.sh" "$R" ||
+		grep -q '^FAIL hygiene' "$R" || echo "FAIL hygiene" >> "$R"
 fi
 finish

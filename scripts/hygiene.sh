@@ -65,7 +65,9 @@ cache_key() {
 		printf '%s\n' "$@"
 		git -C "$BASE_SRC" rev-parse HEAD
 		gcc --version | head -1
-		echo "$SPARSE"
+		[ -z "$SPARSE" ] || sha1sum < "$SPARSE"
+		sha1sum < "$WARNDIFF"
+		sha1sum < "$TOP/scripts/kbuild-objs.py"
 		sphinx-build --version 2>/dev/null || true
 	} | sha1sum | cut -c1-16
 }
@@ -131,14 +133,18 @@ verify_config() {
 			   CONFIG_DMASIM CONFIG_FAIL_MIGRATE_COPY; do
 			grep -Eq "^$opt=(y|m)" "$obj/.config" || bad+=" $opt"
 		done
-	elif [ -f "$TOP/configs/matrix/$name.config" ]; then
+	else
+		local frag=$TOP/configs/matrix/$name.config
+
+		# the test entry must build everything series.config asks for
+		[ "$name" = test ] && frag=$TOP/configs/series.config
 		while read -r opt; do
 			case $opt in
 			*=n) ! grep -q "^${opt%=n}=" "$obj/.config" || bad+=" $opt" ;;
 			*) grep -qx "$opt" "$obj/.config" || bad+=" $opt" ;;
 			esac
 		done < <(sed -n -e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1=n/p' \
-				-e '/^CONFIG_/p' "$TOP/configs/matrix/$name.config" | sort -u)
+				-e '/^CONFIG_/p' "$frag" | sort -u)
 	fi
 	[ -z "$bad" ] || { echo "matrix $name: not in the final .config:$bad" >&2; return 1; }
 }
@@ -164,9 +170,16 @@ build_targets() {
 	local src=$1 obj=$2 name=$3 log=$4 flags=(W=1) t=()
 
 	[ "$name" = test ] && flags+=(C=2 CHECK="$SPARSE")
-	mapfile -t t < <(targets "$src" "$obj" "$name" | tr ' ' '\n')
-	[ ${#t[@]} -gt 0 ] || { : > "$log"; return 0; }
-	echo "$name: ${t[*]}" > "$log.targets"
+	targets "$src" "$obj" "$name" > "$log.targets" || return 1
+	read -r -a t < <(tr '\n' ' ' < "$log.targets")
+	[ ${#t[@]} -gt 0 ] || { echo "matrix $name: nothing to build" > "$log"; return 1; }
+	# Objects up to date from an earlier run would not be compiled again
+	# and their warnings not printed: remove them (ccache replays them).
+	if [ "$name" = wide ]; then
+		find "$obj/mm" "$obj/drivers/dma" -name '*.o' -delete 2>/dev/null || true
+	else
+		(cd "$obj" && rm -f "${t[@]}")
+	fi
 	make -k -C "$src" O="$obj" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" \
 		"${flags[@]}" "${t[@]}" > "$log" 2>&1
 }
@@ -208,19 +221,36 @@ matrix_entry() {
 		fi
 	fi
 	check_result "matrix.$name" "$log.new" "$brc"
+	# sparse stops warning about a file once it found an error in it: a
+	# touched file with an error (the base has the same) went unchecked
+	if [ "$name" = test ] && [ "$brc" = 0 ]; then
+		sed -n 's/^\([^:]*\.c\): error: .*/\1/p' "$log.patched" | sort -u |
+		while read -r f; do
+			echo "sparse stops at the base's own error in $f: the series' changes there are not checked" >&2
+			result "SKIP hygiene.sparse.$f"
+		done
+	fi
 }
 
 check_matrix() {
 	local f name names=(test)
 
-	SPARSE=$("$TOP/scripts/sparse.sh" "$BASE_SRC") || return 1
+	if ! SPARSE=$("$TOP/scripts/sparse.sh" "$BASE_SRC"); then
+		result "FAIL hygiene.matrix.sparse"
+		rc=1
+		return 1
+	fi
 	for f in "$TOP"/configs/matrix/*.config; do
 		name=$(basename "$f" .config)
 		names+=("$name")
 	done
 	names+=(wide)
 	for name in ${MATRIX:-${names[@]}}; do
-		stage "matrix: $name" matrix_entry "$name" || true
+		case " ${names[*]} " in
+		*" $name "*) stage "matrix: $name" matrix_entry "$name" || true ;;
+		*) echo "matrix: no entry '$name' (entries: ${names[*]})" >&2
+		   result "FAIL hygiene.matrix.$name"; rc=1 ;;
+		esac
 	done
 }
 
@@ -248,7 +278,7 @@ htmldocs() {
 }
 
 check_htmldocs() {
-	local dirs key base_w log=$WORK/htmldocs brc=0
+	local dirs d key base_w log=$WORK/htmldocs brc=0
 
 	dirs=$(sphinx_dirs | tr '\n' ' ')
 	[ -n "$dirs" ] || { result "PASS hygiene.htmldocs"; return; }
@@ -262,6 +292,13 @@ check_htmldocs() {
 		"$WARNDIFF" extract "$log.base.log" "$BASE_SRC" > "$base_w"
 	fi
 	htmldocs "$TREE" "$WORK/docs-patched" "$log.patched.log" "$dirs" || brc=$?
+	for d in $dirs; do
+		# Documentation/Makefile only says SKIP when Sphinx is missing
+		[ -f "$WORK/docs-patched/Documentation/output/$d/index.html" ] || {
+			echo "htmldocs: $d was not rendered" >&2
+			brc=1
+		}
+	done
 	[ "$brc" = 0 ] || tail -20 "$log.patched.log" >&2
 	"$WARNDIFF" extract "$log.patched.log" "$TREE" > "$log.patched"
 	"$WARNDIFF" new "$base_w" "$log.patched" > "$log.new" || true
@@ -273,6 +310,7 @@ check_htmldocs() {
 check_kunit() {
 	local log=$WORK/kunit brc=0
 
+	rm -f "$log.json" "$log.results"
 	(cd "$TREE" && ./tools/testing/kunit/kunit.py run --kunitconfig=mm/tests \
 		--build_dir="$WORK/kunit-uml" --jobs "$JOBS" \
 		--make_options "CC=ccache gcc" \
@@ -299,6 +337,9 @@ for s in suites:
     else:
         print("PASS hygiene.kunit.uml.%s" % s["name"])
 EOF
+	# kunit.py failing before the tests ran leaves no JSON
+	[ "$brc" = 0 ] || grep -q '^FAIL' "$log.results" ||
+		echo "FAIL hygiene.kunit.uml" >> "$log.results"
 	while read -r line; do
 		result "$line"
 		case $line in FAIL*) rc=1 ;; esac
@@ -306,6 +347,10 @@ EOF
 	[ "$brc" = 0 ] || { tail -30 "$log.log" >&2; rc=1; }
 }
 
+if ! "$WARNDIFF" selftest; then
+	result "FAIL hygiene.warndiff"
+	exit 1
+fi
 for c in "${CHECKS[@]}"; do
 	case $c in
 	kerneldoc)	stage "kernel-doc" check_kerneldoc || rc=1 ;;
