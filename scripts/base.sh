@@ -15,28 +15,13 @@ if [ -f "$BASE_REPO/.git/base-version" ]; then
 	exit 0
 fi
 
-mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial"
-cat > "$APT/trixie-backports.sources" <<EOS
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: trixie-backports
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOS
-# A private sources list: the machine's own apt configuration is untouched.
-apt_private() {
-	apt-get -q -o Dir::Etc::SourceList=/dev/null \
-		-o Dir::Etc::SourceParts="$APT" \
-		-o Dir::State::Lists="$APT/lists" \
-		-o Dir::Cache="$APT/cache" \
-		-o APT::Sandbox::User=root "$@"
-}
+apt_sources "$APT" deb trixie-backports
 
 deb=$(ls "$CACHE"/${BASE_PKG}_*.deb 2>/dev/null | tail -1 || true)
 if [ -z "$deb" ]; then
-	apt_private update >/dev/null ||
+	apt_private "$APT" update >/dev/null ||
 		die "cannot reach trixie-backports (apt-get update failed)"
-	(cd "$CACHE" && apt_private download "$BASE_PKG") ||
+	(cd "$CACHE" && apt_private "$APT" download "$BASE_PKG") ||
 		die "cannot download $BASE_PKG from trixie-backports; is the archive reachable?"
 	deb=$(ls "$CACHE"/${BASE_PKG}_*.deb | tail -1)
 fi

@@ -18,14 +18,8 @@ mkdir -p "$kdoc"
 
 # kerneldoc_at COMMIT FILES...: kernel-doc -Wall of FILES at COMMIT
 kerneldoc_at() {
-	local c=$1 f
-
-	shift
-	git -C "$TREE" checkout -q "$c"
-	for f in "$@"; do
-		[ -f "$TREE/$f" ] || continue
-		(cd "$TREE" && ./scripts/kernel-doc -none -Wall "$f" 2>&1) || true
-	done
+	git -C "$TREE" checkout -q "$1"
+	kerneldoc_log "$TREE" "${@:2}"
 }
 
 rc=0

@@ -56,7 +56,7 @@ def var_enabled(var, opts):
 
 
 def enabled(src, d, word, opts, depth=0):
-    """Whether directory d's Makefile builds word (file.o, sub/file.o, sub/)."""
+    """Whether directory d's Makefile builds word (file.o, sub/file.o)."""
     if depth > 8:
         return False
     found = False
@@ -73,25 +73,24 @@ def enabled(src, d, word, opts, depth=0):
             if any(composite in w for _, w in assignments(src, d)):
                 if not enabled(src, d, composite, opts, depth + 1):
                     continue
-        return dir_enabled(src, d, opts, depth)
-    if not found and '/' not in d.strip('/'):
+        return dir_enabled(src, d, opts)
+    if found or '/' not in d.strip('/'):
         return False
-    if not found:
-        parent, sub = os.path.split(d.rstrip('/'))
-        return enabled(src, parent, sub + '/' + word, opts, depth + 1)
-    return False
+    # not in d's Makefile: the parent may list it as sub/file.o
+    parent, sub = os.path.split(d.rstrip('/'))
+    return enabled(src, parent, sub + '/' + word, opts, depth + 1)
 
 
-def dir_enabled(src, d, opts, depth):
+def dir_enabled(src, d, opts):
+    """Whether kbuild descends into directory d."""
     parent, sub = os.path.split(d.rstrip('/'))
     if not parent:
         return True  # a top-level directory (mm, drivers, ...)
-    for var, words in assignments(src, parent):
-        if sub + '/' in words and var_enabled(var, opts):
-            return dir_enabled(src, parent, opts, depth + 1)
-    # not listed in the parent: the parent may list deeper paths itself
-    return dir_enabled(src, parent, opts, depth + 1) if not any(
-        sub + '/' in w for _, w in assignments(src, parent)) else False
+    listed = [var for var, words in assignments(src, parent) if sub + '/' in words]
+    # a parent that does not list d at all lists paths into it itself
+    if listed and not any(var_enabled(v, opts) for v in listed):
+        return False
+    return dir_enabled(src, parent, opts)
 
 
 def main():

@@ -42,3 +42,42 @@ stage() {
 # machines that have none configured.
 export GIT_COMMITTER_NAME=${GIT_COMMITTER_NAME:-$(git config user.name || echo harness)}
 export GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL:-$(git config user.email || echo harness@localhost)}
+
+# apt_sources DIR TYPES SUITE: a private apt state in DIR whose only
+# source is Debian's SUITE ("deb", "deb-src" or both in TYPES); the
+# machine's own apt configuration is untouched.
+apt_sources() {
+	mkdir -p "$1/lists/partial" "$1/cache/archives/partial"
+	cat > "$1/$3.sources" <<EOS
+Types: $2
+URIs: http://deb.debian.org/debian
+Suites: $3
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOS
+}
+
+# apt_private DIR ARGS...: apt-get ARGS on the private state in DIR
+apt_private() {
+	local dir=$1
+
+	shift
+	apt-get -q -o Dir::Etc::SourceList=/dev/null \
+		-o Dir::Etc::SourceParts="$dir" \
+		-o Dir::State::Lists="$dir/lists" \
+		-o Dir::Cache="$dir/cache" \
+		-o APT::Sandbox::User=root "$@"
+}
+
+# kerneldoc_log SRC FILES...: scripts/kernel-doc -none -Wall on those of
+# FILES (relative to SRC) that exist there; its warnings on stdout
+kerneldoc_log() {
+	local src=$1 f files=()
+
+	shift
+	for f in "$@"; do
+		[ -f "$src/$f" ] && files+=("$f")
+	done
+	[ ${#files[@]} = 0 ] && return 0
+	(cd "$src" && ./scripts/kernel-doc -none -Wall "${files[@]}" 2>&1) || true
+}

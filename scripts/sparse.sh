@@ -27,27 +27,13 @@ if [ -x "$DIR/sparse" ] && valid "$DIR/sparse"; then
 fi
 
 note "building sparse $PKG_VERSION from Debian's source package" >&2
-mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial"
-cat > "$APT/sid.sources" <<EOS
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: sid
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOS
-apt_private() {
-	apt-get -q -o Dir::Etc::SourceList=/dev/null \
-		-o Dir::Etc::SourceParts="$APT" \
-		-o Dir::State::Lists="$APT/lists" \
-		-o Dir::Cache="$APT/cache" \
-		-o APT::Sandbox::User=root "$@"
-}
-apt_private update >/dev/null || die "cannot reach Debian's archive for sparse"
+apt_sources "$APT" deb-src sid
+apt_private "$APT" update >/dev/null || die "cannot reach Debian's archive for sparse"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # The version this was tried with, else whatever unstable has by then
-(cd "$tmp" && { apt_private source "sparse=$PKG_VERSION" ||
-		apt_private source sparse; } >/dev/null 2>&1) ||
+(cd "$tmp" && { apt_private "$APT" source "sparse=$PKG_VERSION" ||
+		apt_private "$APT" source sparse; } >/dev/null 2>&1) ||
 	die "cannot fetch a sparse source package from Debian unstable"
 # Debian's packaging builds with gcc-16; any C compiler does.
 make -C "$tmp"/sparse-*/ -j"$(nproc)" CC=gcc HAVE_LIBXML=no \
