@@ -6,7 +6,7 @@ B := build
 BASE := $(HOME)/.cache/migrate-series/linux-base
 
 .PHONY: help deps base tree export export-check checkpatch build vanilla \
-	run check hygiene bisect bench clean
+	run check hygiene bisect bench stress clean
 
 help:
 	@sed -n 's/^    \(make [a-z-]* .*\)/\1/p' README.md
@@ -51,6 +51,11 @@ hygiene: tree deps
 # BENCH=full for the long version
 bench:
 	$(S)/bench.sh $(or $(BENCH),quick)
+
+# STRESS_MINUTES per backend (default 10), STRESS_BACKENDS, STRESS_PROCS,
+# STRESS_MIB: see scripts/stress.sh
+stress:
+	$(S)/stress.sh
 
 clean:
 	rm -rf $(B)

@@ -52,3 +52,8 @@ for entry in $(grep -v '^#' /tests/selftests.list); do
 	[ -z "$backend" ] || set_copy_policy auto
 	[ "$name" != dmatest ] || load_backends
 done
+
+# The short stress run, 20 s per backend ("make stress" runs the long one
+# on a KASAN kernel): the names must match stress_names in scripts/lib.sh
+. /stress.sh
+stress_all 20 3 32 serial multithreaded dma auto

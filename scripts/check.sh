@@ -21,6 +21,8 @@ finish() {
 	local kunit=() selftests=()
 	mapfile -t kunit < <(grep -v '^#' "$TOP/guest/kunit.list" | grep . || true)
 	mapfile -t selftests < <(grep -v '^#' "$TOP/guest/selftests.list" | grep . || true)
+	# the short stress run at the end of guest/plan-check.sh
+	selftests+=($(stress_names serial multithreaded dma auto))
 	note "total: $((SECONDS - t0)) s"
 	if [ "${booted:-0}" = 1 ]; then
 		"$TOP/scripts/results.py" --extra "$R" "$OUT" "$TREE" \

@@ -42,6 +42,7 @@ done
 cp /bin/busybox "$ROOT/bin/busybox"
 cp "$TOP/guest/init" "$ROOT/init"
 cp "$TOP/guest/lib.sh" "$ROOT/lib.sh"
+cp "$TOP/guest/stress.sh" "$ROOT/stress.sh"
 cp "$PLAN" "$ROOT/plan.sh"
 chmod +x "$ROOT/init"
 

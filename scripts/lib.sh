@@ -81,3 +81,15 @@ kerneldoc_log() {
 	[ ${#files[@]} = 0 ] && return 0
 	(cd "$src" && ./scripts/kernel-doc -none -Wall "${files[@]}" 2>&1) || true
 }
+
+# stress_names BACKEND...: the results guest/stress.sh reports (for
+# scripts/results.py --selftest), every case required to run
+stress_names() {
+	local b
+
+	echo stress-sysctl:noskip stress-poison:noskip
+	for b in "$@"; do
+		echo "stress@$b:noskip"
+	done
+	echo stress-end:noskip
+}
