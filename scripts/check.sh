@@ -25,6 +25,8 @@ finish() {
 	selftests+=($(stress_names serial multithreaded dma auto))
 	note "total: $((SECONDS - t0)) s"
 	if [ "${booted:-0}" = 1 ]; then
+		# the short stress run's table, before the results it belongs to
+		"$TOP/scripts/stress-report.py" "$OUT" || true
 		"$TOP/scripts/results.py" --extra "$R" "$OUT" "$TREE" \
 			--kunit "${kunit[@]}" --selftest "${selftests[@]}"
 	else

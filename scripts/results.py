@@ -31,7 +31,8 @@ import tempfile
 DMESG_BAD = re.compile(
     r'WARNING:|BUG:|Oops|Kernel panic|general protection fault|'
     r'possible (circular|recursive) locking|inconsistent lock state|'
-    r'INFO: task .* blocked|UBSAN:|RCU detected stall|'
+    r'INFO: task .* blocked|UBSAN:|RCU detected stall|detected stalls? on|'
+    r'self-detected stall|non-static key|Disabling lock debugging|'
     r'soft lockup|hard LOCKUP|kernel BUG')
 
 results = []  # (status, name, detail)
