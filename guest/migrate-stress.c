@@ -667,7 +667,7 @@ static char *tagged_pages(int node)
 	return p;
 }
 
-/* Pages of @p not on @node, and words wrong, skipping poisoned ones */
+/* Pages of @p not on @node (poisoned ones aside), words wrong, pages unreadable */
 static void check_pages(char *p, int node, const bool *poisoned,
 			int *misplaced, long *wrong, int *unreadable)
 {
@@ -686,7 +686,7 @@ static void check_pages(char *p, int node, const bool *poisoned,
 			continue;
 		}
 		/* A poisoned page that can be read must be intact too */
-		if (node >= 0 && !poisoned[pg] && page_node(w) != node)
+		if (!poisoned[pg] && page_node(w) != node)
 			(*misplaced)++;
 		for (size_t i = 0; i < WORDS_PER_PAGE; i++)
 			if (w[i] != tag(pg * WORDS_PER_PAGE + i, 7))

@@ -169,7 +169,8 @@ stress_backend() {
 		# migrate_pages() tries it again alone
 		[ $((t % 5)) != 0 ] ||
 			echo $((t / 5 % 2 ? 5 : 133)) > $FI/fail_migrate_copy/errno
-		if [ $((t % 7)) = 0 ]; then
+		# every 7th loop from the 3rd, so that a short run reloads too
+		if [ $((t % 7)) = 3 ]; then
 			echo 0 > /tmp/unload.tries
 			if reload_modules $((t / 7)); then
 				reloads=$((reloads + 1))

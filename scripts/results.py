@@ -43,6 +43,15 @@ def add(status, name, detail=''):
     print(f'{status:4} {name}' + (f'  ({detail})' if detail else ''))
 
 
+def read_log(logdir, name):
+    """LOGDIR/NAME as text, carriage returns dropped; '' if missing."""
+    try:
+        with open(os.path.join(logdir, name), errors='replace') as f:
+            return f.read().replace('\r', '')
+    except FileNotFoundError:
+        return ''
+
+
 def walk_kunit(group, prefix):
     for case in group.get('test_cases', []):
         yield prefix + case['name'], case['status']
@@ -161,13 +170,8 @@ def main():
     if args.no_vm:
         return summary()
 
-    def read(name):
-        try:
-            with open(os.path.join(args.logdir, name), errors='replace') as f:
-                return f.read().replace('\r', '')
-        except FileNotFoundError:
-            return ''
-    console, tests = read('console.log'), read('tests.log')
+    console = read_log(args.logdir, 'console.log')
+    tests = read_log(args.logdir, 'tests.log')
 
     if '=== PLAN DONE' not in tests:
         why = 'timeout' if '=== VM TIMEOUT' in tests else 'crash or hang'

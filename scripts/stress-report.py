@@ -16,7 +16,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from results import DMESG_BAD  # noqa: E402  the splats that fail a run
+from results import DMESG_BAD, read_log  # noqa: E402  splats that fail a run
 
 PAGE = 4096
 
@@ -31,13 +31,8 @@ def main():
     ap.add_argument('--readme')
     args = ap.parse_args()
 
-    def read(name):
-        try:
-            with open(os.path.join(args.logdir, name), errors='replace') as f:
-                return f.read().replace('\r', '')
-        except FileNotFoundError:
-            return ''
-    tests, console = read('tests.log'), read('console.log')
+    tests = read_log(args.logdir, 'tests.log')
+    console = read_log(args.logdir, 'console.log')
 
     rows, total = [], {}
     for m in re.finditer(r'^=== BEGIN stress@(\S+)\n(.*?)^=== END stress@\1 rc=(\d+)$',
