@@ -52,9 +52,6 @@ gate() {
 stage deps "$TOP/scripts/deps.sh"
 stage checkpatch "$TOP/scripts/checkpatch.sh" "$R" || true
 gate series.applies "apply series" "$TOP/scripts/tree.sh"
-if [ "${BISECT:-0}" = 1 ]; then
-	stage "bisect build" "$TOP/scripts/bisect-build.sh" "$R" || true
-fi
 gate build "build patched kernel" "$TOP/scripts/build.sh" "$TREE" "$OBJ" \
 	"$TOP/configs/series.config"
 gate initramfs initramfs "$TOP/scripts/initramfs.sh" "$TREE" "$OBJ" \
@@ -67,5 +64,10 @@ if [ "${HYGIENE:-1}" != 0 ]; then
 	# a failure that wrote no result of its own (hygiene.sh died) still fails
 	stage "build-bot checks" "$TOP/scripts/hygiene.sh" "$R" ||
 		grep -q '^FAIL hygiene' "$R" || echo "FAIL hygiene" >> "$R"
+fi
+# Last, so its object directory starts from what ccache kept of the tip's
+# build, and so a time budget (BISECT_UNTIL, CI) cuts only this stage.
+if [ "${BISECT:-0}" = 1 ]; then
+	stage "bisect build" "$TOP/scripts/bisect-build.sh" "$R" || true
 fi
 finish
