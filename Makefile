@@ -6,7 +6,7 @@ B := build
 BASE := $(HOME)/.cache/migrate-series/linux-base
 
 .PHONY: help deps base tree export export-check checkpatch build vanilla \
-	run check hygiene bisect bench stress clean
+	run check hygiene bisect bench bench-copy bench-bundle stress clean
 
 help:
 	@sed -n 's/^    \(make [a-z-]* .*\)/\1/p' README.md
@@ -48,9 +48,19 @@ bisect: tree
 hygiene: tree deps
 	$(S)/hygiene.sh "" $(CHECKS)
 
-# BENCH=full for the long version
+# BENCH=full for the long version; then the copy backends under UML
 bench:
 	$(S)/bench.sh $(or $(BENCH),quick)
+	$(S)/bench-copy.sh
+
+# BENCH_CPUS, COPY_MIB, COPY_REPS: see scripts/bench-copy.sh
+bench-copy:
+	$(S)/bench-copy.sh
+
+# build/bench-bundle.tar.gz: make bench's VMs for a machine without the
+# harness's packages; see scripts/bench-bundle.sh
+bench-bundle:
+	$(S)/bench-bundle.sh $(or $(BENCH),quick)
 
 # STRESS_MINUTES per backend (default 10), STRESS_BACKENDS, STRESS_PROCS,
 # STRESS_MIB: see scripts/stress.sh

@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""bench-copy-report.py RUNDIR: the table and plot of scripts/bench-copy.sh.
+
+RUNDIR holds meta, host.log (scripts/memcpy-host.c, before and after the
+UML run) and kunit.log (the KUnit benchmark migrate_copy_bench under UML).
+Writes RUNDIR/copy.md and RUNDIR/copy.png, copies both to bench/ and puts
+the table into README.md between the bench-copy markers.  Judges nothing:
+the goals of issue #13 are stated next to what was measured, and a ratio
+inside the noise of the rows it compares is "no difference".
+"""
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+
+LINE = re.compile(r'folio_kb=(\d+) config=(\S+) threads=(\d+) rep=(\d+) '
+                  r'bytes=(\d+) ns=(\d+) cpu_ns=(\d+)')
+SIZES = {4: '4 KiB', 64: '64 KiB', 2048: '2 MiB'}
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def runs(path):
+    """{(folio_kb, config, threads): [(GB/s, cpu_ns, bytes), ...]}"""
+    out = {}
+    with open(path, errors='replace') as f:
+        for line in f:
+            m = LINE.search(line)
+            if not m:
+                continue
+            kb, config, threads, _, nbytes, ns, cpu_ns = m.groups()
+            key = (int(kb), config, int(threads))
+            out.setdefault(key, []).append(
+                (int(nbytes) / int(ns), int(cpu_ns), int(nbytes)))
+    return out
+
+
+class Row:
+    def __init__(self, samples):
+        gbs = [s[0] for s in samples]
+        self.n = len(gbs)
+        self.median = statistics.median(gbs)
+        self.noise = (max(gbs) - min(gbs)) / self.median if self.median else 0
+        nbytes = sum(s[2] for s in samples)
+        # CPU seconds per GB copied, over every run of the row
+        self.cpu_per_gb = sum(s[1] for s in samples) / 1e9 / (nbytes / 1e9)
+
+
+def ratio(a, b):
+    """a/b, or "no difference" when it is inside the rows' noise"""
+    r = a.median / b.median
+    noise = max(a.noise, b.noise)
+    if abs(r - 1) <= noise:
+        return f'no difference ({r:.2f}x, noise {noise:.0%})'
+    return f'{r:.2f}x (noise {noise:.0%})'
+
+
+def goal(text, a, b, want, at_least=True):
+    """One goal: a/b against want, respecting the noise."""
+    r = a.median / b.median
+    noise = max(a.noise, b.noise)
+    if at_least:
+        met = r >= want
+        doubt = not met and r + r * noise >= want
+    else:
+        met = abs(r - 1) <= want
+        doubt = not met and abs(r - 1) <= want + noise
+    verdict = 'met' if met else ('not met, inside the noise' if doubt else 'not met')
+    return f'- {text}: {r:.3f} (noise {noise:.0%}): {verdict}'
+
+
+def main():
+    rundir = sys.argv[1]
+    meta = {}
+    with open(os.path.join(rundir, 'meta')) as f:
+        for line in f:
+            for word in line.split() if line.startswith('cpus=') else [line.strip()]:
+                k, _, v = word.partition('=')
+                meta[k] = v
+    uml = {k: Row(v) for k, v in runs(os.path.join(rundir, 'kunit.log')).items()}
+    host_runs = runs(os.path.join(rundir, 'host.log'))
+    host = {k[2]: Row(v) for k, v in host_runs.items()}
+    cpus = int(meta['cpus'])
+    if not uml or not host:
+        sys.exit('bench-copy-report: no results in ' + rundir)
+    h1, hn = host[1], host[max(host)]
+    # The physical ceiling: the best the host's memcpy() did
+    hbest = max(h1, hn, key=lambda r: r.median)
+
+    md = []
+    md.append(f"Run: `make bench-copy`, {os.path.basename(rundir)}, host CPU: "
+              f"{meta.get('host_cpu', '?')} ({meta.get('host_cores', '?')} cores); "
+              f"User-mode Linux with {cpus} CPUs, {meta['mib']} MiB copied per run, "
+              f"{meta['reps']} runs per row, batches of 512 pages as migrate_pages() "
+              f"copies them; load average before {meta.get('load_before', '?')}, "
+              f"after {meta.get('load_after', '?')}.")
+    md.append('')
+    md.append('**Native speed, no NUMA:** UML runs the kernel\'s copy code on the '
+              'host\'s CPUs, one host thread per UML CPU, so GB/s here are real for '
+              'this host, but source and destination are the same memory: no '
+              'interconnect, no remote node, no TLB shootdowns, no page tables. '
+              'This measures the copy engines, not migration (that is the VM table).')
+    md.append('')
+    md.append(f"Ceiling: the host's own `memcpy()` of the same amount, before and after "
+              f"the UML run: {h1.median:.2f} GB/s on 1 thread (noise {h1.noise:.0%}), "
+              f"{hn.median:.2f} GB/s on {max(host)} (noise {hn.noise:.0%}).")
+    md.append('')
+    md.append('GB/s: median of the runs; noise: (max - min) / median; ceiling: share '
+              'of the faster host memcpy() row; CPU s/GB: CPU time used on all '
+              'UML CPUs per GB copied, sampled by the scheduler tick (UML has no finer '
+              'clock for it: 10 ms per CPU per run is its resolution); vs serial: '
+              'GB/s against the serial backend of the same folio size.')
+    md.append('')
+    md.append('| folio | copy | threads | GB/s | noise | ceiling | CPU s/GB | vs serial |')
+    md.append('|---|---|---|---|---|---|---|---|')
+    order = {'memcpy': 0, 'serial': 1, 'multithreaded': 2}
+    for kb in sorted({k[0] for k in uml}):
+        keys = sorted((k for k in uml if k[0] == kb),
+                      key=lambda k: (order.get(k[1], 9), k[2]))
+        serial = uml.get((kb, 'serial', 1))
+        for k in keys:
+            r = uml[k]
+            name = 'memcpy() in the kernel' if k[1] == 'memcpy' else k[1]
+            vs = ratio(r, serial) if serial and k[1] != 'serial' else ''
+            md.append(f'| {SIZES.get(kb, f"{kb} KiB")} | {name} | {k[2]} | '
+                      f'{r.median:.2f} | {r.noise:.0%} | {r.median / hbest.median:.0%} | '
+                      f'{r.cpu_per_gb:.3f} | {vs} |')
+    for threads, r in sorted(host.items()):
+        md.append(f'| any | host memcpy() | {threads} | {r.median:.2f} | '
+                  f'{r.noise:.0%} | {r.median / hbest.median:.0%} | '
+                  f'{r.cpu_per_gb:.3f} | |')
+    md.append('')
+
+    # Do the CPUs copy in parallel?  In the kernel and on the host.
+    par = []
+    k1, kn = (2048, 'memcpy', 1), (2048, 'memcpy', cpus)
+    if cpus > 1 and k1 in uml and kn in uml:
+        par.append(f'UML, memcpy() of 2 MiB folios on {cpus} CPUs against 1: '
+                   f'{ratio(uml[kn], uml[k1])}')
+    if max(host) > 1:
+        par.append(f'host, memcpy() on {max(host)} threads against 1: {ratio(hn, h1)}')
+    if par:
+        md.append('Parallel copies: ' + '; '.join(par) + '.  Where the host\'s '
+                  'own memcpy() gains nothing from more threads, one core already '
+                  'takes what the memory system gives, and no backend can do better.')
+        md.append('')
+
+    md.append("Against the goals of issue #13 (ratios of medians; \"inside the noise\" "
+              "means the rows' noise could cover the gap):")
+    mt2m = [uml[k] for k in uml if k[0] == 2048 and k[1] == 'multithreaded']
+    if mt2m:
+        best = max(mt2m, key=lambda r: r.median)
+        md.append(goal(f'multithreaded 2 MiB (best thread count) >= 0.9 of '
+                       f'{max(host)}-thread memcpy', best, hn, 0.9))
+    for kb in sorted(k[0] for k in uml if k[1] == 'serial'):
+        md.append(goal(f'serial {SIZES.get(kb)} within 2% of 1-thread memcpy',
+                       uml[(kb, 'serial', 1)], h1, 0.02, at_least=False))
+    mt4k = [uml[k] for k in uml if k[0] == 4 and k[1] == 'multithreaded']
+    if mt4k and (4, 'serial', 1) in uml:
+        best = max(mt4k, key=lambda r: r.median)
+        md.append(goal('multithreaded 4 KiB batches >= 1.5x serial', best,
+                       uml[(4, 'serial', 1)], 1.5))
+    md.append('')
+    md.append('![copy throughput](copy.png)')
+    text = '\n'.join(md) + '\n'
+
+    with open(os.path.join(rundir, 'copy.md'), 'w') as f:
+        f.write(text)
+    plot(rundir, uml, host, cpus)
+
+    bench = os.path.join(TOP, 'bench')
+    os.makedirs(bench, exist_ok=True)
+    shutil.copy(os.path.join(rundir, 'copy.md'), bench)
+    if os.path.exists(os.path.join(rundir, 'copy.png')):
+        shutil.copy(os.path.join(rundir, 'copy.png'), bench)
+    readme = os.path.join(TOP, 'README.md')
+    with open(readme) as f:
+        old = f.read()
+    begin, end = '<!-- bench-copy:begin -->', '<!-- bench-copy:end -->'
+    if begin in old and end in old:
+        head, rest = old.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        with open(readme, 'w') as f:
+            f.write(head + begin + '\n' + text.replace('(copy.png)', '(bench/copy.png)')
+                    + end + tail)
+    print(text)
+
+
+def plot(rundir, uml, host, cpus):
+    """copy.png: GB/s of each copy per folio size, host memcpy as lines"""
+    cols = [('memcpy', 1), ('memcpy', cpus), ('serial', 1)]
+    cols += sorted({('multithreaded', k[2]) for k in uml if k[1] == 'multithreaded'},
+                   key=lambda c: c[1])
+    cols = list(dict.fromkeys(cols))
+    dat = os.path.join(rundir, 'copy.dat')
+    with open(dat, 'w') as f:
+        for kb in sorted({k[0] for k in uml}):
+            vals = [uml.get((kb,) + c) for c in cols]
+            f.write(f'"{SIZES.get(kb, kb)}" ' +
+                    ' '.join(f'{v.median:.3f}' if v else '0' for v in vals) + '\n')
+    names = [f"{'kernel memcpy' if c[0] == 'memcpy' else c[0]} x{c[1]}" for c in cols]
+    plots = ', '.join(f"'{dat}' using {i + 2}:xtic(1) title '{n}'"
+                      for i, n in enumerate(names))
+    h1, hn = host[1].median, host[max(host)].median
+    gp = f"""set terminal png size 900,450 noenhanced
+set output '{os.path.join(rundir, 'copy.png')}'
+set title 'Copy backends under UML (native speed, {cpus} CPUs)'
+set ylabel 'GB/s (median)'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set key outside right
+set yrange [0:*]
+set arrow from graph 0, first {h1} to graph 1, first {h1} nohead dt 2 lc rgb 'black'
+set arrow from graph 0, first {hn} to graph 1, first {hn} nohead dt 3 lc rgb 'red'
+set label 'host memcpy x1' at graph 0.01, first {h1} offset 0,0.6
+set label 'host memcpy x{max(host)}' at graph 0.01, first {hn} offset 0,-0.8
+plot {plots}
+"""
+    try:
+        subprocess.run(['gnuplot'], input=gp, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print(f'bench-copy-report: no plot ({e})', file=sys.stderr)
+
+
+if __name__ == '__main__':
+    main()
