@@ -4,15 +4,27 @@
 # TCG and wait for it to power off.  LOGDIR gets console.log (dmesg, on
 # ttyS0) and tests.log (what the guest plan printed, on ttyS1).
 #
-# Layout: 4 vCPUs, 3 NUMA nodes.  Nodes 0 and 1 have 2 CPUs and 1 GiB
-# each; node 2 has 1 GiB and no CPUs, like a CXL memory expander.
+# Layout: VM_CPUS vCPUs (default 4, even), 3 NUMA nodes.  Nodes 0 and 1
+# have half of the vCPUs and VM_NODE_MB (default 1024) MiB each; node 2
+# has VM_NODE_MB and no CPUs, like a CXL memory expander.
 # VM_ACCEL=kvm selects KVM (only when asked: nested KVM hangs on the
-# project's build machines instead of failing).
-. "$(dirname "$0")/lib.sh"
+# project's build machines instead of failing).  Needs bash, coreutils and
+# qemu-system-x86_64 on PATH only: the "make bench-bundle" tarball runs
+# it with its own QEMU.
+. "$(dirname "$0")/lib-core.sh"
 
 KERNEL=$1 INITRD=$2 LOGDIR=$3 TIMEOUT=${4:-900}
 ACCEL=${VM_ACCEL:-tcg,thread=multi}
 MEM_PER_NODE=${VM_NODE_MB:-1024}
+CPUS=${VM_CPUS:-4}
+case $CPUS in
+''|*[!0-9]*) die "VM_CPUS=$CPUS: not a number" ;;
+esac
+[ "$CPUS" -ge 2 ] && [ $((CPUS % 2)) = 0 ] ||
+	die "VM_CPUS=$CPUS: must be even and at least 2 (half on node 0, half on node 1)"
+HALF=$((CPUS / 2))
+# cpu_range FIRST LAST: QEMU's "cpus=" value
+cpu_range() { if [ "$1" = "$2" ]; then echo "$1"; else echo "$1-$2"; fi; }
 mkdir -p "$LOGDIR"
 rm -f "$LOGDIR"/console.log "$LOGDIR"/tests.log
 
@@ -20,8 +32,8 @@ numa=()
 for n in 0 1 2; do
 	numa+=(-object "memory-backend-ram,id=mem$n,size=${MEM_PER_NODE}M")
 done
-numa+=(-numa node,nodeid=0,cpus=0-1,memdev=mem0
-       -numa node,nodeid=1,cpus=2-3,memdev=mem1
+numa+=(-numa "node,nodeid=0,cpus=$(cpu_range 0 $((HALF - 1))),memdev=mem0"
+       -numa "node,nodeid=1,cpus=$(cpu_range "$HALF" $((CPUS - 1))),memdev=mem1"
        -numa node,nodeid=2,memdev=mem2
        # SLIT: the CPU nodes are one hop apart, the memory-only node is
        # farther from both.
@@ -34,7 +46,7 @@ CMDLINE="console=ttyS0 panic=-1 log_buf_len=4M ${VM_CMDLINE:-}"
 
 rc=0
 timeout --foreground "$TIMEOUT" qemu-system-x86_64 \
-	-accel "$ACCEL" -cpu max -smp 4,sockets=2,cores=2,threads=1 \
+	-accel "$ACCEL" -cpu max -smp "$CPUS,sockets=2,cores=$HALF,threads=1" \
 	-m $((MEM_PER_NODE * 3))M "${numa[@]}" \
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE" \
 	-display none -no-reboot -monitor none \

@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# run.sh [quick|full]: the entry point of the "make bench-bundle" tarball
+# (scripts/bench-bundle.sh copies this file to its top as run.sh; it runs
+# from there only).  Boots the vanilla and then the patched kernel of
+# images/ in the benchmark VM with the bundle's own QEMU (qemu/), and
+# leaves results/<kernel>/tests.log and console.log, with the VM's size
+# and the host's CPU in results/host, and all of it in
+# results-<time>.tar.gz.  Needs bash and coreutils only: no network, no
+# packages.  The mode defaults to the one the bundle was made for.
+#
+# BENCH_CPUS: vCPUs, default this machine's cores (at most 64, even);
+# VM_NODE_MB, BENCH_TIMEOUT (seconds per kernel, default 3600): see
+# scripts/bench-vms.sh.  RESULTS: another folder for the results.
+#
+# Back on the build machine: scripts/bench.sh --report results/ (or the
+# unpacked results-<time>.tar.gz) makes the tables.
+. "$(dirname "$0")/scripts/lib-core.sh"
+
+[ -x "$TOP/qemu/bin/qemu-system-x86_64" ] || die "run.sh runs from an unpacked bench bundle"
+export PATH="$TOP/qemu/bin:$PATH"
+RESULTS=${RESULTS:-$TOP/results}
+[ ! -e "$RESULTS" ] || [ -z "$(ls -A "$RESULTS")" ] ||
+	die "$RESULTS holds an earlier run: move it away first"
+mkdir -p "$RESULTS"
+RESULTS=$(cd "$RESULTS" && pwd)
+cp "$TOP/VERSION" "$RESULTS/bundle"
+
+rc=0
+"$TOP/scripts/bench-vms.sh" "$TOP/images" "$RESULTS" "$@" || rc=$?
+stamp=$(cat "$RESULTS/stamp" 2>/dev/null || date -u +%Y%m%dT%H%M%SZ)
+tarball=$(dirname "$RESULTS")/results-$stamp.tar.gz
+tar -C "$(dirname "$RESULTS")" -czf "$tarball" "$(basename "$RESULTS")"
+note "bring back $tarball, unpack it and run scripts/bench.sh --report $(basename "$RESULTS")/ in the harness"
+exit "$rc"
