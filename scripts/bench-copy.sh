@@ -29,8 +29,10 @@ stage deps "$TOP/scripts/deps.sh"
 stage "apply series" "$TOP/scripts/tree.sh"
 gcc -O2 -Wall -Wextra -pthread -o "$OUT/memcpy-host" "$TOP/scripts/memcpy-host.c"
 
+# The software DMA engine's channels (dmasim takes 1 to 16)
+CHANNELS=$((CPUS < 16 ? CPUS : 16))
 {
-	echo "cpus=$CPUS mib=$MIB reps=$REPS"
+	echo "cpus=$CPUS mib=$MIB reps=$REPS dma_channels=$CHANNELS"
 	echo "host_cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
 	echo "host_cores=$(nproc)"
 	echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -58,6 +60,7 @@ host_memcpy before > "$OUT/host.log"
 rc=0
 timeout 3600 "$build_dir/linux" "ncpus=$CPUS" seccomp=on "mem=$((2 * MIB + 512))M" \
 	"migrate_copy_bench.mib=$MIB" "migrate_copy_bench.reps=$REPS" \
+	"dmasim.channels=$CHANNELS" dcbm.calibrate=0 \
 	kunit.enable=1 console=tty kunit_shutdown=halt \
 	< /dev/null > "$OUT/kunit.log" 2>&1 || rc=$?
 host_memcpy after >> "$OUT/host.log"
