@@ -8,6 +8,20 @@
  *	One line per repetition: seconds and GB/s.
  *   migrate-bench memcpy MB THREADS REPS
  *	memcpy() bandwidth from node 0 to node 1 memory, THREADS at once.
+ *   migrate-bench latency KIND TOTAL_KB BATCH NODE CALLS [REPS]
+ *	move_pages() latency: CALLS calls of BATCH folios of KIND memory
+ *	each, the target alternating between NODE and node 0 so that every
+ *	call moves memory (the calls sweep the first CALLS * BATCH folios
+ *	of TOTAL_KB in windows of BATCH, to NODE on the first pass, back to
+ *	0 on the next, ...).  Per call: its latency, and the time from its
+ *	start until the first folio of the call is mapped again on the
+ *	target, as a second thread sees it by reading the node of that page
+ *	with get_mempolicy(MPOL_F_NODE | MPOL_F_ADDR) in a loop: the read
+ *	waits on the migration entry, as any task touching the page would.
+ *	One line per repetition (fresh memory each): min, p50, p99 and max
+ *	of both, in microseconds, over the calls that moved every folio;
+ *	"failed" counts the others (with the last errno and the last status
+ *	that was not the target).
  *   migrate-bench load MB THREADS SECONDS
  *	THREADS threads touch MB of memory while the main thread moves it
  *	between node 0 and 1 with migrate_pages(); pages/s and TLB
@@ -25,6 +39,8 @@
  * breaks, never because a number is low.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
 #include <numa.h>
 #include <numaif.h>
 #include <pthread.h>
@@ -142,6 +158,201 @@ struct copier {
 	size_t len;
 	pthread_barrier_t *start;
 };
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * The first-folio watcher of "latency".  For each call, the main thread
+ * publishes the page and the target node, bumps @seq and waits for @ack;
+ * then it stores the call's start time in @t0, calls move_pages() and
+ * stores @seq in @returned when the call is back.  The watcher looks up
+ * the page's node once before it acks (a page already on the target gives
+ * no time), then polls it until it is on the target, or until a poll that
+ * began after the call returned still finds it elsewhere (it did not
+ * move: no time either), and hands over with @done.
+ */
+struct watcher {
+	void *page;
+	int target;
+	atomic_uint_fast64_t t0;
+	atomic_uint seq, ack, returned, done;
+	atomic_bool quit;
+	int64_t first_ns;	/* -1: no time */
+};
+
+static int node_of(void *page)
+{
+	int node = -1;
+
+	if (get_mempolicy(&node, NULL, 0, page, MPOL_F_NODE | MPOL_F_ADDR))
+		return -1;
+	return node;
+}
+
+static void *watch_fn(void *arg)
+{
+	struct watcher *w = arg;
+	unsigned int seq = 0;
+
+	for (;;) {
+		bool after;
+
+		while (atomic_load(&w->seq) == seq)
+			if (atomic_load(&w->quit))
+				return NULL;
+		seq = atomic_load(&w->seq);
+		w->first_ns = -1;
+		if (node_of(w->page) == w->target) {
+			atomic_store(&w->ack, seq);
+			atomic_store(&w->done, seq);
+			continue;
+		}
+		atomic_store(&w->ack, seq);
+		do {
+			after = atomic_load(&w->returned) == seq;
+			if (node_of(w->page) == w->target) {
+				w->first_ns = now_ns() - atomic_load(&w->t0);
+				break;
+			}
+		} while (!after);
+		atomic_store(&w->done, seq);
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile @p of the @n sorted values @v */
+static double pct(const double *v, size_t n, int p)
+{
+	size_t k = (n * p + 99) / 100;
+
+	return n ? v[k ? k - 1 : 0] : -1;
+}
+
+static int latency(const char *kind, size_t kb, size_t batch, int node,
+		   size_t calls, int reps)
+{
+	size_t fsize = folio_size(kind), nr = (kb << 10) / fsize, size, i;
+	void **pages = calloc(batch, sizeof(*pages));
+	int *nodes = calloc(batch, sizeof(*nodes));
+	int *status = calloc(batch, sizeof(*status));
+	double *call_us = calloc(calls, sizeof(double));
+	double *first_us = calloc(calls, sizeof(double));
+	struct watcher w = { 0 };
+	pthread_t tid;
+
+	if (strcmp(kind, "4k") && strcmp(kind, "thp") && strcmp(kind, "64k")) {
+		fprintf(stderr, "latency: KIND is 4k, thp or 64k\n");
+		return 2;
+	}
+	if (!batch || !calls || reps < 1 || batch > nr) {
+		fprintf(stderr, "latency: need 0 < BATCH <= TOTAL_KB in %s "
+			"folios, CALLS > 0, REPS > 0\n", kind);
+		return 2;
+	}
+	if (node < 0 || node > numa_max_node()) {
+		fprintf(stderr, "latency: no node %d\n", node);
+		return 2;
+	}
+	if (!pages || !nodes || !status || !call_us || !first_us)
+		return 1;
+	/* Only what the calls use: at most CALLS windows of BATCH folios */
+	if (nr / batch > calls)
+		nr = calls * batch;
+	nr -= nr % batch;
+	size = nr * fsize;
+	if (pthread_create(&tid, NULL, watch_fn, &w))
+		return 1;
+	for (int rep = 0; rep < reps; rep++) {
+		char *raw, *mem = alloc_on(size, 0, kind, &raw);
+		size_t windows = nr / batch, failed = 0, nfirst = 0;
+		unsigned long thp_kb = anon_huge_kb();
+		int err = 0, bad = 0;	/* errno; a status not the target */
+
+		if (!mem)
+			return 1;
+		for (size_t c = 0; c < calls; c++) {
+			size_t win = c % windows;
+			int target = (c / windows) % 2 ? 0 : node;
+			uint64_t t;
+			long rc;
+
+			for (i = 0; i < batch; i++) {
+				pages[i] = mem + (win * batch + i) * fsize;
+				nodes[i] = target;
+				status[i] = INT_MIN;
+			}
+			w.page = pages[0];
+			w.target = target;
+			atomic_store(&w.seq, atomic_load(&w.seq) + 1);
+			while (atomic_load(&w.ack) != atomic_load(&w.seq))
+				;
+			t = now_ns();
+			atomic_store(&w.t0, t);
+			rc = move_pages(0, batch, pages, nodes, status, MPOL_MF_MOVE);
+			t = now_ns() - t;
+			if (rc < 0)
+				err = errno;
+			atomic_store(&w.returned, atomic_load(&w.seq));
+			while (atomic_load(&w.done) != atomic_load(&w.seq))
+				;
+			for (i = 0; i < batch; i++)
+				if (status[i] != target)
+					break;
+			if (rc < 0 || i < batch) {
+				if (i < batch)
+					bad = status[i];
+				failed++;
+				continue;
+			}
+			call_us[c - failed] = t / 1e3;
+			if (w.first_ns >= 0)
+				first_us[nfirst++] = w.first_ns / 1e3;
+		}
+		if (failed == calls) {
+			fprintf(stderr, "latency: every move_pages() failed: %s\n",
+				err ? strerror(err) : "folios not moved");
+			return 1;
+		}
+		qsort(call_us, calls - failed, sizeof(double), cmp_double);
+		qsort(first_us, nfirst, sizeof(double), cmp_double);
+		printf("BENCH,latency,kind=%s,kb=%zu,batch=%zu,node=%d,rep=%d,"
+		       "calls=%zu,failed=%zu,call_min_us=%.1f,call_p50_us=%.1f,"
+		       "call_p99_us=%.1f,call_max_us=%.1f,first_n=%zu,"
+		       "first_min_us=%.1f,first_p50_us=%.1f,first_p99_us=%.1f,"
+		       "first_max_us=%.1f,thp_kb=%lu,thp_kb_end=%lu,"
+		       "last_errno=%d,last_bad_status=%d\n",
+		       kind, size >> 10, batch, node, rep, calls - failed, failed,
+		       call_us[0], pct(call_us, calls - failed, 50),
+		       pct(call_us, calls - failed, 99),
+		       call_us[calls - failed - 1], nfirst,
+		       nfirst ? first_us[0] : -1, pct(first_us, nfirst, 50),
+		       pct(first_us, nfirst, 99),
+		       nfirst ? first_us[nfirst - 1] : -1, thp_kb, anon_huge_kb(),
+		       err, bad);
+		fflush(stdout);
+		munmap(raw, size + PMD_SIZE);
+	}
+	atomic_store(&w.quit, true);
+	pthread_join(tid, NULL);
+	free(pages);
+	free(nodes);
+	free(status);
+	free(call_us);
+	free(first_us);
+	return 0;
+}
 
 static void *copy_fn(void *arg)
 {
@@ -309,14 +520,6 @@ struct sweeper {
 	size_t nr_slow;
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 static void *sweep_fn(void *arg)
 {
 	struct sweeper *s = arg;
@@ -466,7 +669,19 @@ static int numab(const char *kind, size_t mb, int threads, int seconds)
 
 int main(int argc, char **argv)
 {
-	if (numa_available() < 0 || numa_max_node() < 1) {
+	if (numa_available() < 0) {
+		fprintf(stderr, "needs NUMA\n");
+		return 2;
+	}
+	/* latency checks NODE itself: it runs, moving nothing, on one node */
+	if (argc == 7 || argc == 8) {
+		if (!strcmp(argv[1], "latency"))
+			return latency(argv[2], strtoul(argv[3], NULL, 0),
+				       strtoul(argv[4], NULL, 0), atoi(argv[5]),
+				       strtoul(argv[6], NULL, 0),
+				       argc == 8 ? atoi(argv[7]) : 1);
+	}
+	if (numa_max_node() < 1) {
 		fprintf(stderr, "needs 2 NUMA nodes\n");
 		return 2;
 	}

@@ -10,12 +10,16 @@ if [ "$MODE" = full ]; then
 	BATCHES="1 2 4 8 16 32 64 128 256 512 1024"
 	REPS=5 WORKSETS_KB="4 2048 262144" LOAD_S=30
 	NUMAB_MB=256 NUMAB_S=30
+	LAT_BATCHES_4K="1 2 4 8 16 32 64 128 256 512 1024"
+	LAT_BATCHES_THP="1 2 4 8 16 32" LAT_CALLS_4K=200 LAT_CALLS_THP=100
 else
 	TOTAL_KB=$((16 * 1024)) THP_TOTAL_KB=$((64 * 1024))
-	BATCHES="1 16 256" REPS=5 WORKSETS_KB="4 2048 65536" LOAD_S=10
+	BATCHES="1 16 256" REPS=5 WORKSETS_KB="4 2048 65536" LOAD_S=5
 	NUMAB_MB=64 NUMAB_S=10
+	LAT_BATCHES_4K="1 64 512 1024"
+	LAT_BATCHES_THP="1 8" LAT_CALLS_4K=60 LAT_CALLS_THP=20
 fi
-NUMAB_REPS=3
+NUMAB_REPS=3 LOAD_REPS=3 LAT_REPS=3 CAL_REPS=3
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 # Copy configurations: vanilla, or each backend of the patched kernel,
 # the multithreaded one with 1, 2, ... up to all vCPUs.
@@ -78,6 +82,30 @@ for cfg in $CONFIGS; do
 	done
 done
 
+# Latency against batch size, node 0 -> 1: per move_pages() call, and
+# until the first folio of the call is mapped again (a task touching it
+# waits that long).  The patched kernel copies a batch as a whole before
+# it remaps its folios, so batching delays the first folio to the end of
+# the batch's copy (vanilla copies and remaps one folio after the other);
+# the batch bound (512 pages) bounds that, whatever the call's size.
+# Vanilla, serial and the multithreaded backend with all vCPUs.
+if [ "$KERNEL" = vanilla ]; then
+	LAT_CONFIGS=vanilla
+else
+	LAT_CONFIGS="serial mt$(nproc)"
+fi
+for cfg in $LAT_CONFIGS; do
+	select_config "$cfg"
+	for batch in $LAT_BATCHES_4K; do
+		migrate-bench latency 4k "$TOTAL_KB" "$batch" 1 "$LAT_CALLS_4K" "$LAT_REPS" |
+			sed "s/^BENCH,/BENCH,config=$cfg,/"
+	done
+	for batch in $LAT_BATCHES_THP; do
+		migrate-bench latency thp "$THP_TOTAL_KB" "$batch" 1 "$LAT_CALLS_THP" "$LAT_REPS" |
+			sed "s/^BENCH,/BENCH,config=$cfg,/"
+	done
+done
+
 # The ceiling: what one and all vCPUs can copy from node 0 to node 1
 for threads in 1 "$(nproc)"; do
 	migrate-bench memcpy 64 "$threads" "$REPS" | sed "s/^BENCH,/BENCH,config=$KERNEL,/"
@@ -85,7 +113,9 @@ done
 
 # TLB shootdowns and pages/s while threads on every vCPU touch the memory
 select_config serial
-migrate-bench load 64 "$(nproc)" "$LOAD_S" | sed "s/^BENCH,/BENCH,config=$KERNEL,/"
+for rep in $(seq "$LOAD_REPS"); do
+	migrate-bench load 64 "$(nproc)" "$LOAD_S" | sed "s/^BENCH,/BENCH,config=$KERNEL,/"
+done
 
 # NUMA balancing at work: memory starts on node 1 while threads on node
 # 0 sweep it; hint-fault latency, time to placement, sweeps done and
@@ -143,18 +173,21 @@ fi
 # size, as it measures them when a policy first selects "dma"; "auto"
 # uses DMA from the first size where DMA is faster.  Under TCG the CPU
 # side is emulated and the engine's waits are real time: the crossover
-# shows the mechanism, not hardware's.
+# shows the mechanism, not hardware's.  CAL_REPS calibrations per model
+# (dcbm reloaded for each), for the noise.
 if [ -d $SIM ]; then
 	for model in memcpy ptdma; do
-		set_copy_policy serial
-		rmmod dcbm
-		dmasim_model $model
-		modprobe dcbm calibrate=1
-		dmesg -c > /dev/null
-		echo dma > /proc/sys/vm/migrate_copy/demotion
-		dmesg | sed -n "s/.*dcbm: calibration: \([0-9]*\) KiB folios: cpu \([0-9]*\) us, dma \([0-9]*\) us.*/BENCH,calibration,config=dma-$model,folio_kb=\1,cpu_us=\2,dma_us=\3/p"
-		dmesg | sed -n "s/.*dcbm: DMA is faster from \([0-9]*\) KiB.*/BENCH,crossover,config=dma-$model,folio_kb=\1/p"
-		echo auto > /proc/sys/vm/migrate_copy/demotion
+		for rep in $(seq "$CAL_REPS"); do
+			set_copy_policy serial
+			rmmod dcbm
+			dmasim_model $model
+			modprobe dcbm calibrate=1
+			dmesg -c > /dev/null
+			echo dma > /proc/sys/vm/migrate_copy/demotion
+			dmesg | sed -n "s/.*dcbm: calibration: \([0-9]*\) KiB folios: cpu \([0-9]*\) us, dma \([0-9]*\) us.*/BENCH,calibration,config=dma-$model,rep=$rep,folio_kb=\1,cpu_us=\2,dma_us=\3/p"
+			dmesg | sed -n "s/.*dcbm: DMA is faster from \([0-9]*\) KiB.*/BENCH,crossover,config=dma-$model,rep=$rep,folio_kb=\1/p"
+			echo auto > /proc/sys/vm/migrate_copy/demotion
+		done
 	done
 	dmasim_model memcpy
 fi

@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Turn a "make bench" run into results.csv, results.json, results.md and
-throughput.png; copy the table and plot to bench/ and the table into
-README.md (between the bench markers).
+one plot per table (throughput.png, latency.png, dma.png,
+calibration.png, cost.png, load.png, numab.png); copy the tables and
+plots to bench/ (latest.md, latest.png for throughput, latest-NAME.png
+for the others) and the tables into README.md (between the bench markers)
+and the cover letter.
 
 bench-report.py RUNDIR MODE
 
 RUNDIR holds one folder per kernel (vanilla/, patched/) with the guest's
 tests.log.  Medians over repetitions, spread as min..max.  Only ratios
-within one run mean something: the VM runs under TCG emulation.
+within one run mean something: the VM runs under TCG emulation.  A ratio
+is a result only outside the noise of what it compares: every ratio the
+tables print goes through judge().
 """
 import csv
 import json
@@ -23,6 +28,11 @@ import sys
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIG_ORDER = (['vanilla', 'serial'] + [f'mt{t}' for t in (1, 2, 4, 8, 16, 32, 64)] +
                 ['dma', 'dma-ptdma'])
+# The plots, in the order of the tables: name -> title
+PLOTS = {'throughput': 'move_pages() throughput', 'latency': 'latency',
+         'dma': 'DMA offload overhead', 'calibration': "dcbm's calibration",
+         'cost': 'where the time goes', 'load': 'under load',
+         'numab': 'NUMA balancing'}
 
 
 def parse(rundir):
@@ -67,17 +77,125 @@ def med(values):
     return statistics.median(values) if values else None
 
 
-def spread(values):
-    return (min(values), max(values)) if values else (None, None)
-
-
 def fmt(v, nd=3):
     return '-' if v is None else f'{v:.{nd}f}'
 
 
+def spread(values):
+    """(max - min) / median of one column's repetitions; None when there
+    are fewer than two, or the median is 0: the noise is unknown."""
+    if len(values) < 2 or not med(values):
+        return None
+    return (max(values) - min(values)) / abs(med(values))
+
+
 def noise(runs):
-    """The widest (max - min) / median of the columns of a table row."""
-    return max((max(v) - min(v)) / med(v) for v in runs.values() if v)
+    """The widest spread of the columns of a table row (None: unknown)."""
+    known = [s for s in (spread(v) for v in runs.values() if v) if s is not None]
+    return max(known) if known else None
+
+
+def noise_of(*columns):
+    """The noise of a comparison: the wider spread of the columns it
+    compares; None if any of them has no known spread."""
+    s = [spread(c) for c in columns]
+    return None if any(x is None for x in s) else max(s)
+
+
+def pct(nz):
+    return '-' if nz is None else f'{nz * 100:.0f}%'
+
+
+def judge(a, b):
+    """Compare the repetitions @a against @b: (median ratio a/b, noise,
+    verdict).  The verdict is 'unknown' (a single run on a side), 'same'
+    (the ratio's distance from 1, taken as r - 1 or 1/r - 1 whichever
+    side it is on, is inside the noise), 'overlap' (outside the noise,
+    but the min..max ranges of a and b overlap: a skewed spread) or
+    'differ'."""
+    ma, mb = med(a), med(b)
+    if not ma or not mb:
+        return None, None, None
+    r = ma / mb
+    nz = noise_of(a, b)
+    if nz is None:
+        return r, nz, 'unknown'
+    if max(r, 1 / r) - 1 <= nz:
+        return r, nz, 'same'
+    if min(a) <= max(b) and min(b) <= max(a):
+        return r, nz, 'overlap'
+    return r, nz, 'differ'
+
+
+def ratio_text(r, nz, verdict):
+    if verdict == 'unknown':
+        return f'{r:.2f}x, noise unknown'
+    if verdict == 'overlap':
+        return f'{r:.2f}x, noise {nz * 100:.0f}%, ranges overlap'
+    return f'{r:.2f}x, noise {nz * 100:.0f}%'
+
+
+def ratio_cell(a, b):
+    """The ratio of the medians of @a and @b as a table may print it:
+    never a bare number that the noise could explain."""
+    r, nz, verdict = judge(a, b)
+    if r is None:
+        return '-'
+    if verdict in ('same', 'overlap'):
+        return f'no difference ({ratio_text(r, nz, verdict)})'
+    return f'{r:.2f}x ({ratio_text(r, nz, verdict)[len(f"{r:.2f}x, "):]})'
+
+
+def config_key(c):
+    """vanilla, serial, mt1, mt2, ... (any thread count), dma, the rest"""
+    m = re.fullmatch(r'mt(\d+)', c)
+    if m:
+        return (2, int(m.group(1)), c)
+    if c in CONFIG_ORDER:
+        return (CONFIG_ORDER.index(c) if c in ('vanilla', 'serial') else 3,
+                CONFIG_ORDER.index(c), c)
+    return (4, 0, c)
+
+
+def run_host(rundir):
+    """Where the VMs ran: RUNDIR/host (scripts/bench-vms.sh writes it) or,
+    for runs from before it, this machine"""
+    host = {'host_cpu': host_cpu(), 'host_cores': str(os.cpu_count())}
+    try:
+        with open(os.path.join(rundir, 'host')) as f:
+            for line in f:
+                if '=' in line:
+                    k, v = line.rstrip('\n').split('=', 1)
+                    host[k] = v
+    except FileNotFoundError:
+        pass
+    return host
+
+
+def gnuplot(rundir, name, script):
+    png = os.path.join(rundir, f'{name}.png')
+    head = (f"set terminal pngcairo size 1100,{850 if name == 'latency' else 450} "
+            f"noenhanced font ',10'\nset output '{png}'\n"
+            "set datafile missing '-'\nset grid\n")
+    subprocess.run(['gnuplot'], input=head + script, text=True, check=True)
+    return png
+
+
+def render(md, link):
+    """md's lines, plots as links link(name) gives (None: leave out)"""
+    out = []
+    for item in md:
+        if isinstance(item, tuple):
+            target = link(item[0])
+            if target:
+                out.extend([f'![{PLOTS[item[0]]}]({target})', ''])
+        else:
+            out.append(item)
+    return '\n'.join(out)
+
+
+def bench_name(name):
+    return 'latest.png' if name == 'throughput' else f'latest-{name}.png'
 
 
 def main():
@@ -100,6 +218,8 @@ def main():
                 kconfig = 'release: configs/release.config, no lockdep or DEBUG_VM'
     except FileNotFoundError:
         pass
+    host = run_host(rundir)
+    vcpus = int(host.get('vcpus') or meta.get('patched', {}).get('cpus') or 4)
     info = {
         # the run's folder is named after its start time
         'date': os.path.basename(os.path.normpath(rundir)),
@@ -109,24 +229,25 @@ def main():
         'migrate_batch_pages': meta.get('patched', {}).get('batch_pages'),
         'series_patches': len([p for p in os.listdir(os.path.join(TOP, 'patches'))
                                if re.match(r'\d{4}-', p) and not p.startswith('0000')]),
-        'vm': {'accel': 'QEMU TCG (software emulation)', 'vcpus': 4,
+        'vm': {'accel': 'QEMU TCG (software emulation)', 'vcpus': vcpus,
                'nodes': nodes,
                'distances': {'0-1': 21, '0-2': 30, '1-2': 30}},
         'config': config,
         'kconfig': kconfig,
-        'host_cpu': host_cpu(),
-        'host_cores': os.cpu_count(),
+        'host_cpu': host['host_cpu'],
+        'host_cores': int(host['host_cores']),
         'rows': rows,
     }
-    with open(os.path.join(rundir, 'results.json'), 'w') as f:
-        json.dump(info, f, indent=1)
+    place = (f"a QEMU TCG VM (software emulation) with {vcpus} vCPUs, "
+             f"{vcpus // 2} per CPU node, on {info['host_cores']} host cores "
+             f"({info['host_cpu']})")
 
     tp = [r for r in rows if r['mode'] == 'throughput']
     # A THP repetition whose memory was not all THPs measured something else
     not_thp = [r for r in tp if r['kind'] == 'thp' and 'thp_kb' in r and
                int(r['thp_kb']) < int(r['kb'])]
     tp = [r for r in tp if r not in not_thp]
-    configs = [c for c in CONFIG_ORDER if any(r['config'] == c for r in tp)]
+    configs = sorted({r['config'] for r in tp}, key=config_key)
 
     def gbps(config, kind, node, batch):
         return [float(r['gbps']) for r in tp
@@ -138,26 +259,35 @@ def main():
         if r['mode'] == 'memcpy' and r['kernel'] == 'vanilla':
             memcpy.setdefault(r['threads'], []).append(float(r['gbps']))
     ceiling = max((med(v) for v in memcpy.values()), default=None)
+    plots = {}      # name -> png in rundir
 
     md = []
     md.append(f"Run: `make bench{' BENCH=full' if mode == 'full' else ''}` "
               f"({mode} mode), {info['date']}, host CPU: {info['host_cpu']} "
-              f"({info['host_cores']} cores); guest: 4 vCPUs, 3 NUMA nodes "
+              f"({info['host_cores']} cores); guest: {vcpus} vCPUs, 3 NUMA nodes "
               f"(node 2 memory-only); vanilla {info['kernels'].get('vanilla')} "
               f"and the same with the {info['series_patches']}-patch series, "
               f"same config ({info['kconfig']}); "
               f"{info['migrate_batch_pages']} pages per batch.")
     md.append('')
     md.append('**The VM runs under QEMU TCG (software emulation): absolute '
-              'GB/s do not transfer to hardware; only the ratios between '
-              'columns, measured in this one run, mean something.**')
+              'GB/s and microseconds do not transfer to hardware; only the '
+              'ratios between columns, measured in this one run, mean '
+              'something, and only outside the noise.  Every ratio below is '
+              'judged alike: its distance from 1 (r - 1, or 1/r - 1 below 1) '
+              'against the noise of the two columns it compares (the wider '
+              'of their spreads, (max - min) / median over the '
+              'repetitions); inside it, or outside it while the min..max '
+              'ranges of the two still overlap (a skewed spread), it is '
+              'printed as "no difference"; a ratio from single runs says '
+              'that its noise is unknown.**')
     md.append('')
     md.append('move_pages() throughput, GB/s, median of repetitions. '
               'serial/vanilla: the same copy, batched; mt/serial: the best '
-              'multithreaded configuration against serial; ceiling: the best '
-              'patched median as a share of the all-vCPU memcpy bandwidth; '
-              'noise: the widest (max - min) / median of the row, so ratios '
-              'smaller than it are not a result.')
+              'multithreaded configuration against serial (the best of '
+              'several medians: if anything, too kind to mt); ceiling: the '
+              'best patched median as a share of the all-vCPU memcpy '
+              'bandwidth; noise: the widest spread of the row.')
     md.append('')
     md.append('| pages | to node | folios/call | ' + ' | '.join(configs) +
               ' | serial/vanilla | mt/serial | ceiling | noise |')
@@ -170,16 +300,17 @@ def main():
             for batch in batches:
                 runs = {c: gbps(c, kind, node, batch) for c in configs}
                 meds = {c: med(v) for c, v in runs.items()}
-                mts = [v for c, v in meds.items() if c.startswith('mt') and v]
+                mts = [c for c, v in meds.items() if c.startswith('mt') and v]
+                mt = max(mts, key=lambda c: meds[c], default=None)
                 best = max([v for c, v in meds.items() if c != 'vanilla' and v],
                            default=None)
-                van, ser = meds.get('vanilla'), meds.get('serial')
+                sv = ratio_cell(runs.get('serial', []), runs.get('vanilla', []))
+                ms = ratio_cell(runs[mt] if mt else [], runs.get('serial', []))
                 md.append(f"| {kind} | {node} | {batch} | " +
                           ' | '.join(fmt(meds[c]) for c in configs) +
-                          f" | {fmt(ser / van if ser and van else None, 2)}x"
-                          f" | {fmt(max(mts) / ser if mts and ser else None, 2)}x"
+                          f" | {sv} | {ms}"
                           f" | {fmt(best / ceiling * 100 if best and ceiling else None, 0)}%"
-                          f" | {fmt(noise(runs) * 100, 0)}% |")
+                          f" | {pct(noise(runs))} |")
                 if node == '1':
                     plot_rows.setdefault(kind, []).append((batch, meds))
     md.append('')
@@ -192,6 +323,31 @@ def main():
             f"{t} thread{'s' if t != '1' else ''}: {fmt(med(v))}"
             for t, v in sorted(memcpy.items(), key=lambda x: int(x[0]))))
         md.append('')
+    if configs:
+        # throughput.png: GB/s against folios per call, node 0 -> 1
+        dat = os.path.join(rundir, 'throughput.dat')
+        with open(dat, 'w') as f:
+            for kind in ('4k', 'thp'):
+                f.write(f'# {kind}\n# batch ' + ' '.join(configs) + '\n')
+                for batch, meds in plot_rows.get(kind, []):
+                    f.write(batch + ' ' + ' '.join(fmt(meds[c], 4) for c in configs) + '\n')
+                f.write('\n\n')
+        lines = ', '.join(f"'{dat}' index IDX using 1:{i + 2} with linespoints title '{c}'"
+                          for i, c in enumerate(configs))
+        plots['throughput'] = gnuplot(rundir, 'throughput', f"""set logscale x 2
+set key left top
+set multiplot layout 1,2 title 'move_pages() node 0 -> 1 under QEMU TCG (ratios only)'
+set xlabel 'folios per move_pages() call'
+set ylabel 'GB/s'
+set title '4 KiB pages'
+plot {lines.replace('IDX', '0')}
+set title '2 MiB THP'
+plot {lines.replace('IDX', '1')}
+unset multiplot
+""")
+        md.append(('throughput',))
+
+    latency_table(md, rows, place, vcpus, rundir, plots)
 
     dma = [c for c in ('dma', 'dma-ptdma') if c in configs]
     if dma and 'serial' in configs:
@@ -199,210 +355,92 @@ def main():
                   'node 0 -> 1: microseconds per folio, median.  "dma" copies '
                   'at memcpy speed, so dma - serial is the cost of offloading '
                   '(mapping, descriptors, completions, waits), per folio and '
-                  'per 2 MiB batch; "dma-ptdma" models PTDMA channels (768 MB/s, '
-                  '10 us per descriptor).  Measured on a software engine: only '
-                  'the overheads are real; a hardware engine copies in '
-                  'parallel with the CPU and at its own speed.')
+                  'per 2 MiB batch, when dma and serial differ by more than '
+                  'the noise of the two; "dma-ptdma" models PTDMA channels '
+                  '(768 MB/s, 10 us per descriptor).  Measured on a software '
+                  'engine: only the overheads are real; a hardware engine '
+                  'copies in parallel with the CPU and at its own speed.')
         md.append('')
         md.append('| pages | folios/call | serial | ' + ' | '.join(dma) +
                   ' | dma - serial per folio | per 2 MiB batch | noise |')
         md.append('|' + '---|' * (len(dma) + 6))
-        for kind in ('4k', 'thp'):
-            folio = 4096 if kind == '4k' else 2 << 20
-            batches = sorted({r['batch'] for r in tp if r['kind'] == kind and
-                              r['node'] == '1'}, key=int)
-            for batch in batches:
-                runs = {c: gbps(c, kind, '1', batch) for c in ['serial'] + dma}
-                us = {c: (folio / (med(v) * 1e9) * 1e6 if v else None)
-                      for c, v in runs.items()}
-                over = (us['dma'] - us['serial']
-                        if us.get('dma') is not None and us['serial'] else None)
-                md.append(f"| {kind} | {batch} | {fmt(us['serial'], 1)} | " +
-                          ' | '.join(fmt(us[c], 1) for c in dma) +
-                          f" | {fmt(over, 1)} | "
-                          f"{fmt(over * (2 << 20) / folio if over is not None else None, 0)} | "
-                          f"{fmt(noise(runs) * 100, 0)}% |")
+        dat = os.path.join(rundir, 'dma.dat')
+        with open(dat, 'w') as f:
+            for kind in ('4k', 'thp'):
+                folio = 4096 if kind == '4k' else 2 << 20
+                batches = sorted({r['batch'] for r in tp if r['kind'] == kind and
+                                  r['node'] == '1'}, key=int)
+                f.write(f'# {kind}: us per folio\n# batch serial ' + ' '.join(dma) + '\n')
+                for batch in batches:
+                    runs = {c: gbps(c, kind, '1', batch) for c in ['serial'] + dma}
+                    us = {c: (folio / (med(v) * 1e9) * 1e6 if v and med(v) else None)
+                          for c, v in runs.items()}
+                    f.write(batch + ' ' + ' '.join(fmt(us[c], 2) for c in ['serial'] + dma) + '\n')
+                    over, batch_over = '-', '-'
+                    # us per folio: dma/serial is serial's GB/s over dma's
+                    r, nz, verdict = judge(runs['serial'], runs['dma'])
+                    if r is not None and verdict in ('same', 'overlap'):
+                        over = f'no difference ({ratio_text(r, nz, verdict)})'
+                    elif r is not None:
+                        d = us['dma'] - us['serial']
+                        over = f'{d:.1f} ({ratio_text(r, nz, verdict)})'
+                        batch_over = fmt(d * (2 << 20) / folio, 0)
+                    md.append(f"| {kind} | {batch} | {fmt(us['serial'], 1)} | " +
+                              ' | '.join(fmt(us[c], 1) for c in dma) +
+                              f" | {over} | {batch_over} | {pct(noise(runs))} |")
+                f.write('\n\n')
         md.append('')
-
-    cal = [r for r in rows if r['mode'] == 'calibration']
-    if cal:
-        cross = {r['config']: r['folio_kb'] for r in rows if r['mode'] == 'crossover'}
-        md.append("dcbm's calibration (run when a policy first selects "
-                  '"dma"): CPU and DMA time to copy 2 MiB in folios of each '
-                  'size, best of 3.  "auto" offloads from the crossover on.  '
-                  'Under TCG the CPU copy is emulated while the engine model '
-                  'waits in real time: this shows the mechanism, not where '
-                  'hardware crosses over.')
-        md.append('')
-        md.append('| engine model | folio | CPU us | DMA us | DMA/CPU |')
-        md.append('|---|---|---|---|---|')
-        for r in cal:
-            cpu, dm = int(r['cpu_us']), int(r['dma_us'])
-            md.append(f"| {r['config']} | {r['folio_kb']} KiB | {cpu} | {dm} | "
-                      f"{fmt(dm / cpu if cpu else None, 2)}x |")
-        md.append('')
-        md.append('Crossover: ' + ', '.join(
-            f"{c}: {cross.get(c, 'none')}{' KiB' if c in cross else ''}"
-            for c in sorted({r['config'] for r in cal})))
-        md.append('')
-
-    cost = [r for r in rows if r['mode'] == 'cost']
-    if cost:
-        md.append('Where the time goes (patched, serial backend): per-page '
-                  'cost of move_pages() and the share of it spent in the '
-                  'batch copy (sum of mm_migrate_copy_batch durations).')
-        md.append('')
-        md.append('| working set | folios | us per 4 KiB page | copy share |')
-        md.append('|---|---|---|---|')
-        for kind, kb in sorted({(r['kind'], r['kb']) for r in cost},
-                               key=lambda x: (int(x[1]), x[0])):
-            sel = [r for r in cost if r['kind'] == kind and r['kb'] == kb]
-            secs = [float(r['seconds']) for r in sel]
-            share = [int(r['copy_ns']) / (float(r['seconds']) * 1e9) for r in sel]
-            pages = int(kb) // 4
-            size = (f"{int(kb) // 1024} MiB" if int(kb) >= 1024 else f"{kb} KiB")
-            folios = 'THP' if kind == 'thp' else '4 KiB'
-            md.append(f"| {size} | {folios} | "
-                      f"{fmt(med(secs) * 1e6 / pages, 1)} | "
-                      f"{fmt(med(share) * 100, 1)}% |")
-        md.append('')
-
-    load = [r for r in rows if r['mode'] == 'load']
-    if load:
-        md.append('Under load: threads on every vCPU touch 64 MiB while '
-                  'migrate_pages() moves it between node 0 and 1.')
-        md.append('')
-        md.append('| kernel | pages/s | TLB shootdowns | per 1000 pages |')
-        md.append('|---|---|---|---|')
-        for r in load:
-            md.append(f"| {r['kernel']} | {r['pages_per_s']} | "
-                      f"{r['tlb_shootdowns']} | {r['tlb_per_kpage']} |")
-        md.append('')
-
-    numab = [r for r in rows if r['mode'] == 'numab']
-    if numab:
-        md.append('NUMA balancing at work: memory starts on node 1 while 2 '
-                  'threads on node 0 sweep it for '
-                  f"{numab[0]['seconds']} s ({numab[0]['mb']} MiB), scans "
-                  'sped up.  Hint-fault latency is the time of the touches '
-                  'that took a fault (> 5 us), as the task sees it, '
-                  'migration included when the task does it; "to 99% local": '
-                  'seconds until 99% of the pages are on node 0 (promotion '
-                  'rate: pages / that); sweeps: work the task got done; '
-                  'kmigrated CPU: what the threads used.  Median of '
-                  f"{sum(r['config'] == numab[0]['config'] and r['kind'] == numab[0]['kind'] for r in numab)} "
-                  'runs; noise as above, over p99 and sweeps.')
-        md.append('')
-        md.append('| pages | config | fault p50 us | fault p99 us | faults '
-                  '| to 99% local s | sweeps | pages migrated '
-                  '| kmigrated CPU ms | noise |')
-        md.append('|' + '---|' * 10)
-        cfgs = [c for c in ('vanilla', 'sync', 'kmigrated')
-                if any(r['config'] == c for r in numab)]
-        cols = ('fault_p50_us', 'fault_p99_us', 'slow_touches', 'local_s',
-                'sweeps', 'numa_migrated', 'kmigrated_cpu_ms')
-        meds = {}
-        for kind in ('4k', 'thp'):
-            for c in cfgs:
-                sel = [r for r in numab if r['kind'] == kind and r['config'] == c]
-                if not sel:
-                    continue
-                runs = {k: [float(r[k]) for r in sel if float(r[k]) >= 0]
-                        for k in cols}
-                m = {k: med(v) for k, v in runs.items()}
-                meds[(kind, c)] = (m, runs)
-                nz = noise({k: runs[k] for k in ('fault_p99_us', 'sweeps')
-                            if runs[k] and med(runs[k])})
-                md.append(f"| {kind} | {c} | {fmt(m['fault_p50_us'], 1)} | "
-                          f"{fmt(m['fault_p99_us'], 1)} | {fmt(m['slow_touches'], 0)} | "
-                          f"{fmt(m['local_s'], 1)} | {fmt(m['sweeps'], 0)} | "
-                          f"{fmt(m['numa_migrated'], 0)} | "
-                          f"{fmt(m['kmigrated_cpu_ms'], 0)} | {fmt(nz * 100, 0)}% |")
-        md.append('')
-
-        def compare(kind, a, b, col, better_low):
-            if (kind, a) not in meds or (kind, b) not in meds:
-                return None
-            va, ra = meds[(kind, a)][0][col], meds[(kind, a)][1][col]
-            vb, rb = meds[(kind, b)][0][col], meds[(kind, b)][1][col]
-            if not va or not vb:
-                return None
-            # ratio > 1: b is better (lower latency, more work)
-            ratio = va / vb if better_low else vb / va
-            nz = max(noise({'a': ra}), noise({'b': rb}))
-            if abs(ratio - 1) <= nz:
-                return f'no difference ({ratio:.2f}x, inside {nz * 100:.0f}% noise)'
-            if ratio >= 1:
-                return f'{ratio:.2f}x better (noise {nz * 100:.0f}%)'
-            return f'{1 / ratio:.2f}x worse (noise {nz * 100:.0f}%)'
-        # kmigrated against sync is one kernel in one boot: the comparison
-        # that isolates kmigrated.  Against vanilla, the boots differ too.
-        lines = []
-        for kind in ('4k', 'thp'):
-            for base in ('sync', 'vanilla'):
-                p99 = compare(kind, base, 'kmigrated', 'fault_p99_us', True)
-                sweeps = compare(kind, base, 'kmigrated', 'sweeps', False)
-                if p99:
-                    lines.append(f'- {kind}, kmigrated against {base}'
-                                 f"{' (same boot)' if base == 'sync' else ' (another boot)'}: "
-                                 f'p99 hint-fault latency {p99}; '
-                                 f'work done {sweeps}.')
-            p99 = compare(kind, 'vanilla', 'sync', 'fault_p99_us', True)
-            sweeps = compare(kind, 'vanilla', 'sync', 'sweeps', False)
-            if p99:
-                lines.append(f'- {kind}, sync (kmigrated off) against vanilla '
-                             f'(another boot, the same fault path): p99 '
-                             f'hint-fault latency {p99}; work done {sweeps}.')
-        md.extend(lines + [''] if lines else [])
-
-    table = '\n'.join(md)
-    with open(os.path.join(rundir, 'results.md'), 'w') as f:
-        f.write(table + '\n')
-
-    # throughput.png: GB/s against folios per call, node 0 -> 1
-    png = os.path.join(rundir, 'throughput.png')
-    dat = os.path.join(rundir, 'throughput.dat')
-    with open(dat, 'w') as f:
-        for kind in ('4k', 'thp'):
-            f.write(f'# {kind}\nbatch ' + ' '.join(configs) + '\n')
-            for batch, meds in plot_rows.get(kind, []):
-                f.write(batch + ' ' + ' '.join(fmt(meds[c], 4) for c in configs) + '\n')
-            f.write('\n\n')
-    plots = ', '.join(f"'{dat}' index IDX using 1:{i + 2} with linespoints title '{c}'"
-                      for i, c in enumerate(configs))
-    gp = f"""set terminal png size 1100,450 noenhanced
-set output '{png}'
-set datafile missing '-'
-set logscale x 2
-set key left top
-set grid
-set multiplot layout 1,2 title 'move_pages() node 0 -> 1 under QEMU TCG (ratios only)'
+        lines = ', '.join(f"'{dat}' index IDX using 1:{i + 2} with linespoints title '{c}'"
+                          for i, c in enumerate(['serial'] + dma))
+        plots['dma'] = gnuplot(rundir, 'dma', f"""set logscale xy 2
+set key right top
+set multiplot layout 1,2 title 'DMA backend on dmasim against serial, node 0 -> 1, QEMU TCG'
 set xlabel 'folios per move_pages() call'
-set ylabel 'GB/s'
+set ylabel 'us per folio (median)'
 set title '4 KiB pages'
-plot {plots.replace('IDX', '0')}
+plot {lines.replace('IDX', '0')}
 set title '2 MiB THP'
-plot {plots.replace('IDX', '1')}
+plot {lines.replace('IDX', '1')}
 unset multiplot
-"""
-    subprocess.run(['gnuplot'], input=gp, text=True, check=True)
+""")
+        md.append(('dma',))
+
+    calibration_table(md, rows, rundir, plots)
+    cost_table(md, rows, rundir, plots)
+    load_table(md, rows, rundir, plots)
+    numab_table(md, rows, rundir, plots)
+
+    info['plots'] = {n: os.path.basename(p) for n, p in plots.items()}
+    with open(os.path.join(rundir, 'results.json'), 'w') as f:
+        json.dump(info, f, indent=1)
+    with open(os.path.join(rundir, 'results.md'), 'w') as f:
+        f.write(render(md, lambda n: f'{n}.png') + '\n')
 
     # Latest results where the README and cover letter can quote them
     bench = os.path.join(TOP, 'bench')
     os.makedirs(bench, exist_ok=True)
-    shutil.copy(os.path.join(rundir, 'results.md'), os.path.join(bench, 'latest.md'))
+    with open(os.path.join(bench, 'latest.md'), 'w') as f:
+        f.write(render(md, bench_name) + '\n')
     shutil.copy(os.path.join(rundir, 'results.json'), os.path.join(bench, 'latest.json'))
-    shutil.copy(png, os.path.join(bench, 'latest.png'))
+    for name in PLOTS:
+        dst = os.path.join(bench, bench_name(name))
+        if name in plots:
+            shutil.copy(plots[name], dst)
+        elif name != 'throughput' and os.path.exists(dst):
+            os.remove(dst)      # not measured this time: not the latest
     readme = os.path.join(TOP, 'README.md')
     with open(readme) as f:
         text = f.read()
     begin, end = '<!-- bench:begin -->', '<!-- bench:end -->'
     if begin in text and end in text:
-        text = (text[:text.index(begin) + len(begin)] + '\n' + table + '\n' +
+        text = (text[:text.index(begin) + len(begin)] + '\n' +
+                render(md, lambda n: 'bench/' + bench_name(n)) + '\n' +
                 text[text.index(end):])
         with open(readme, 'w') as f:
             f.write(text)
-    # ... and the cover letter, whose last section is the table
+    # ... and the cover letter, whose last section is the table (plain
+    # text: the plots stay out)
+    table = render(md, lambda n: None)
     cover = os.path.join(TOP, 'cover-letter.txt')
     marker = 'Benchmark results (make bench'
     with open(cover) as f:
@@ -412,6 +450,391 @@ unset multiplot
     with open(cover, 'w') as f:
         f.write(text + marker + ', from the harness):\n\n' + table + '\n')
     print(table)
+
+
+def latency_table(md, rows, place, vcpus, rundir, plots):
+    lat = [r for r in rows if r['mode'] == 'latency']
+    # As for throughput: a THP run whose memory was not all THPs, at the
+    # start or the end, measured something else
+    not_thp = [r for r in lat if r['kind'] == 'thp' and
+               min(int(r.get('thp_kb', 0)), int(r.get('thp_kb_end', 0))) < int(r['kb'])]
+    lat = [r for r in lat if r not in not_thp]
+    if not lat:
+        return
+    cfgs = sorted({r['config'] for r in lat}, key=config_key)
+    cols = ('call_p50_us', 'call_p99_us', 'first_p50_us', 'first_p99_us')
+
+    def runs(kind, batch, c):
+        sel = [r for r in lat if r['kind'] == kind and r['batch'] == batch and
+               r['config'] == c]
+        # -1: no call of the run timed its first folio
+        return {k: [float(r[k]) for r in sel if float(r[k]) >= 0] for k in cols}, sel
+
+    # calls asked for per run: the failed ones count
+    calls = sorted({int(r['calls']) + int(r.get('failed', 0)) for r in lat})
+    md.append(f'Latency against batch size, node 0 -> 1, measured in {place}. '
+              'Each move_pages() call moves BATCH folios (the target '
+              'alternates between node 1 and 0, so every call moves memory); '
+              '"call": its latency; "first folio": the time from the call\'s '
+              'start until its first folio is mapped again, as a second '
+              'thread sees it, reading the node of that page in a loop '
+              '(get_mempolicy(MPOL_F_NODE | MPOL_F_ADDR), which waits on the '
+              'migration entry as any task touching the page would). p50 and '
+              'p99 per run of '
+              f"{'/'.join(map(str, calls))} calls (below 100 calls, p99 is "
+              'the slowest call), median over the runs; first/call: '
+              'where in the call the first folio comes back (p50 over p50: '
+              '"no difference" is at the end of the call); "against vanilla": the p50 of the patched configuration '
+              'over vanilla\'s (> 1: longer), with the noise of the two; '
+              'noise: the widest spread of the p50s over the runs.')
+    md.append('')
+    md.append('What it can mean: the shape.  Vanilla copies and remaps one '
+              'folio after the other once the batch is unmapped; the series '
+              'copies the whole batch first, then remaps: batching delays '
+              'the first folio\'s remap to the end of the batch\'s copy, and a '
+              'task touching it waits that long.  The batch bound (512 '
+              'pages: one THP) bounds that: beyond 512 4 KiB pages per call '
+              'the first folio should take no longer while the call does, and '
+              'THP calls are batches of one folio each.  What it cannot '
+              'mean: microseconds on hardware (the copy is emulated), or a '
+              f'p99 of a quiet machine: {vcpus} vCPUs share the host cores.  '
+              'The polling thread is part of the measurement: it takes a '
+              'vCPU while the call runs, which the multithreaded copy would '
+              'otherwise use; it shares the address space, so every unmap '
+              'sends its vCPU a TLB shootdown, which under TCG can wait '
+              'milliseconds for that vCPU\'s host thread; and its wake-up '
+              'after the remap is part of the first-folio time, which can '
+              'therefore exceed the call\'s own.')
+    md.append('')
+    md.append('| pages | folios/call | config | call p50 us | call p99 us '
+              '| first folio p50 us | first folio p99 us | first/call '
+              '| call p50 against vanilla | first folio p50 against vanilla '
+              '| runs x calls | noise |')
+    md.append('|' + '---|' * 12)
+    dat = os.path.join(rundir, 'latency.dat')
+    with open(dat, 'w') as f:
+        for kind in ('4k', 'thp'):
+            f.write(f'# {kind}\n# batch ' + ' '.join(
+                f'{c}_{k}' for c in cfgs for k in cols) + '\n')
+            for batch in sorted({r['batch'] for r in lat if r['kind'] == kind}, key=int):
+                van = runs(kind, batch, 'vanilla')[0] if 'vanilla' in cfgs else None
+                line = [batch]
+                for c in cfgs:
+                    rn, sel = runs(kind, batch, c)
+                    if not sel:
+                        line += ['-'] * len(cols)
+                        continue
+                    m = {k: med(v) for k, v in rn.items()}
+                    line += [fmt(m[k], 1) for k in cols]
+                    # where in the call: "no difference" is at its end
+                    share = ratio_cell(rn['first_p50_us'], rn['call_p50_us'])
+                    vs = {k: '' if c == 'vanilla' else
+                          ratio_cell(rn[k], van[k] if van else [])
+                          for k in ('call_p50_us', 'first_p50_us')}
+                    md.append(f"| {kind} | {batch} | {c} | {fmt(m['call_p50_us'], 0)} | "
+                              f"{fmt(m['call_p99_us'], 0)} | {fmt(m['first_p50_us'], 0)} | "
+                              f"{fmt(m['first_p99_us'], 0)} | "
+                              f"{share} | "
+                              f"{vs['call_p50_us']} | {vs['first_p50_us']} | "
+                              f"{len(sel)} x {int(sel[0]['calls']) + int(sel[0].get('failed', 0))} | "
+                              f"{pct(noise({k: rn[k] for k in ('call_p50_us', 'first_p50_us')}))} |")
+                f.write(' '.join(line) + '\n')
+            f.write('\n\n')
+    md.append('')
+    if not_thp:
+        md.append(f'{len(not_thp)} THP latency runs left out: the kernel '
+                  'could not back all of their memory with THPs.')
+        md.append('')
+    failed = sum(int(r.get('failed', 0)) for r in lat)
+    if failed:
+        md.append(f'{failed} calls left out: not all of their folios moved.')
+        md.append('')
+
+    def lines(idx, what):
+        out = []
+        for i, c in enumerate(cfgs):
+            base = 2 + i * len(cols) + (0 if what == 'call' else 2)
+            out.append(f"'{dat}' index {idx} using 1:{base} with linespoints "
+                       f"lt {i + 1} pt 7 title '{c} p50'")
+            out.append(f"'{dat}' index {idx} using 1:{base + 1} with linespoints "
+                       f"lt {i + 1} dt 2 pt 6 title '{c} p99'")
+        return ', '.join(out)
+    plots['latency'] = gnuplot(rundir, 'latency', f"""set logscale xy 2
+set format y '%g'
+set key left top
+set arrow 1 from 512, graph 0 to 512, graph 1 nohead dt 3
+set logscale y 10
+set multiplot layout 2,2 title 'move_pages() latency, node 0 -> 1, QEMU TCG: shapes only (dotted: 512-page batch bound)'
+set xlabel '4 KiB pages per call'
+set ylabel 'us'
+set title '4 KiB: call latency'
+plot {lines(0, 'call')}
+set title '4 KiB: time to the first folio remapped'
+plot {lines(0, 'first')}
+unset arrow 1
+set xlabel 'THPs per call'
+set title 'THP: call latency'
+plot {lines(1, 'call')}
+set title 'THP: time to the first folio remapped'
+plot {lines(1, 'first')}
+unset multiplot
+""")
+    md.append(('latency',))
+
+
+def calibration_table(md, rows, rundir, plots):
+    cal = [r for r in rows if r['mode'] == 'calibration']
+    if not cal:
+        return
+    cross = {}
+    for r in rows:
+        if r['mode'] == 'crossover':
+            cross.setdefault(r['config'], {})[r.get('rep', '1')] = r['folio_kb']
+    models = sorted({r['config'] for r in cal})
+    reps = {c: sorted({r.get('rep', '1') for r in cal if r['config'] == c}) for c in models}
+    md.append("dcbm's calibration (run when a policy first selects "
+              '"dma"): CPU and DMA time to copy 2 MiB in folios of each '
+              'size, best of 3 within a calibration, median over '
+              'calibrations.  "auto" offloads from the crossover on.  '
+              'Under TCG the CPU copy is emulated while the engine model '
+              'waits in real time: this shows the mechanism, not where '
+              'hardware crosses over.')
+    md.append('')
+    md.append('| engine model | folio | CPU us | DMA us | DMA/CPU | calibrations | noise |')
+    md.append('|---|---|---|---|---|---|---|')
+    dat = os.path.join(rundir, 'calibration.dat')
+    with open(dat, 'w') as f:
+        for c in models:
+            f.write(f'# {c}\n# folio_kb cpu_us dma_us\n')
+            for kb in sorted({r['folio_kb'] for r in cal if r['config'] == c}, key=int):
+                sel = [r for r in cal if r['config'] == c and r['folio_kb'] == kb]
+                cpu = [float(r['cpu_us']) for r in sel]
+                dm = [float(r['dma_us']) for r in sel]
+                mc, md_ = med(cpu), med(dm)
+                md.append(f"| {c} | {kb} KiB | {fmt(mc, 0)} | {fmt(md_, 0)} | "
+                          f"{ratio_cell(dm, cpu)} | "
+                          f"{len(sel)} | {pct(noise({'cpu': cpu, 'dma': dm}))} |")
+                f.write(f'{kb} {fmt(mc, 1)} {fmt(md_, 1)}\n')
+            f.write('\n\n')
+    md.append('')
+    md.append('Crossover: ' + '; '.join(
+        f"{c}: " + ', '.join(
+            (cross.get(c, {}).get(rep) + ' KiB') if cross.get(c, {}).get(rep) else 'none'
+            for rep in reps[c]) + f" (in {len(reps[c])} calibration{'s' if len(reps[c]) > 1 else ''})"
+        for c in models))
+    md.append('')
+    lines = ', '.join(
+        f"'{dat}' index {i} using 1:{col} with linespoints lt {i + 1} "
+        f"dt {1 if col == 2 else 2} title '{c} {'CPU' if col == 2 else 'DMA'}'"
+        for i, c in enumerate(models) for col in (2, 3))
+    plots['calibration'] = gnuplot(rundir, 'calibration', f"""set logscale xy 2
+set format y '%g'
+set key right top
+set title "dcbm's calibration: time to copy 2 MiB, QEMU TCG (CPU emulated, engine waits real)"
+set xlabel 'folio size, KiB'
+set ylabel 'us (median of calibrations)'
+plot {lines}
+""")
+    md.append(('calibration',))
+
+
+def cost_table(md, rows, rundir, plots):
+    cost = [r for r in rows if r['mode'] == 'cost']
+    if not cost:
+        return
+    md.append('Where the time goes (patched, serial backend): per-page '
+              'cost of move_pages() and the share of it spent in the '
+              'batch copy (sum of mm_migrate_copy_batch durations), median '
+              'of repetitions; noise: the wider spread of the two.')
+    md.append('')
+    md.append('| working set | folios | us per 4 KiB page | copy share | runs | noise |')
+    md.append('|---|---|---|---|---|---|')
+    dat = os.path.join(rundir, 'cost.dat')
+    with open(dat, 'w') as f:
+        f.write('# label us_per_page us_min us_max share_pct share_min share_max\n')
+        for kind, kb in sorted({(r['kind'], r['kb']) for r in cost},
+                               key=lambda x: (int(x[1]), x[0])):
+            sel = [r for r in cost if r['kind'] == kind and r['kb'] == kb]
+            pages = int(kb) // 4
+            us = [float(r['seconds']) * 1e6 / pages for r in sel]
+            share = [int(r['copy_ns']) / (float(r['seconds']) * 1e9) * 100 for r in sel]
+            size = (f"{int(kb) // 1024} MiB" if int(kb) >= 1024 else f"{kb} KiB")
+            folios = 'THP' if kind == 'thp' else '4 KiB'
+            md.append(f"| {size} | {folios} | {fmt(med(us), 1)} | "
+                      f"{fmt(med(share), 1)}% | {len(sel)} | "
+                      f"{pct(noise({'us': us, 'share': share}))} |")
+            f.write(f'"{size} {folios}" {med(us):.2f} {min(us):.2f} {max(us):.2f} '
+                    f'{med(share):.2f} {min(share):.2f} {max(share):.2f}\n')
+    md.append('')
+    plots['cost'] = gnuplot(rundir, 'cost', f"""set style data histogram
+set style histogram errorbars gap 1 lw 1
+set style fill solid 0.5
+set key off
+set xtics rotate by -20
+set multiplot layout 1,2 title 'Where the time goes (patched, serial), QEMU TCG: median, bars min..max'
+set title 'us per 4 KiB page'
+set logscale y
+set format y '%g'
+plot '{dat}' using 2:3:4:xtic(1)
+unset logscale y
+set title 'share of the time in the batch copy, %'
+set yrange [0:100]
+plot '{dat}' using 5:6:7:xtic(1)
+unset multiplot
+""")
+    md.append(('cost',))
+
+
+def load_table(md, rows, rundir, plots):
+    load = [r for r in rows if r['mode'] == 'load']
+    if not load:
+        return
+    kernels = [k for k in ('vanilla', 'patched') if any(r['kernel'] == k for r in load)]
+    cols = ('pages_per_s', 'tlb_shootdowns', 'tlb_per_kpage')
+    runs = {k: {c: [float(r[c]) for r in load if r['kernel'] == k] for c in cols}
+            for k in kernels}
+    md.append('Under load: threads on every vCPU touch 64 MiB while '
+              f"migrate_pages() moves it between node 0 and 1 for "
+              f"{load[0]['seconds'].split('.')[0]} s; median of runs; "
+              'patched/vanilla: two boots, with the noise of the two.')
+    md.append('')
+    md.append('| kernel | pages/s | TLB shootdowns | per 1000 pages | runs | noise |')
+    md.append('|---|---|---|---|---|---|')
+    dat = os.path.join(rundir, 'load.dat')
+    with open(dat, 'w') as f:
+        f.write('# kernel pages_per_s min max tlb_per_kpage min max\n')
+        for k in kernels:
+            m = {c: med(v) for c, v in runs[k].items()}
+            md.append(f"| {k} | {fmt(m['pages_per_s'], 0)} | "
+                      f"{fmt(m['tlb_shootdowns'], 0)} | {fmt(m['tlb_per_kpage'], 2)} | "
+                      f"{len(runs[k]['pages_per_s'])} | "
+                      f"{pct(noise({c: runs[k][c] for c in ('pages_per_s', 'tlb_per_kpage')}))} |")
+            p, t = runs[k]['pages_per_s'], runs[k]['tlb_per_kpage']
+            f.write(f'{k} {med(p):.0f} {min(p):.0f} {max(p):.0f} '
+                    f'{med(t):.3f} {min(t):.3f} {max(t):.3f}\n')
+    if len(kernels) == 2:
+        cell = {}
+        for c in ('pages_per_s', 'tlb_per_kpage'):
+            cell[c] = ratio_cell(runs['patched'][c], runs['vanilla'][c])
+        md.append(f"| patched/vanilla | {cell['pages_per_s']} | | "
+                  f"{cell['tlb_per_kpage']} | | |")
+    md.append('')
+    plots['load'] = gnuplot(rundir, 'load', f"""set style data histogram
+set style histogram errorbars gap 1 lw 1
+set style fill solid 0.5
+set key off
+set yrange [0:*]
+set multiplot layout 1,2 title 'Under load (threads touch the memory being moved), QEMU TCG: median, bars min..max'
+set title 'pages migrated per second'
+plot '{dat}' using 2:3:4:xtic(1)
+set title 'TLB shootdowns per 1000 pages'
+plot '{dat}' using 5:6:7:xtic(1)
+unset multiplot
+""")
+    md.append(('load',))
+
+
+def numab_table(md, rows, rundir, plots):
+    numab = [r for r in rows if r['mode'] == 'numab']
+    if not numab:
+        return
+    md.append('NUMA balancing at work: memory starts on node 1 while 2 '
+              'threads on node 0 sweep it for '
+              f"{numab[0]['seconds']} s ({numab[0]['mb']} MiB), scans "
+              'sped up.  Hint-fault latency is the time of the touches '
+              'that took a fault (> 5 us), as the task sees it, '
+              'migration included when the task does it; "to 99% local": '
+              'seconds until 99% of the pages are on node 0 (promotion '
+              'rate: pages / that); sweeps: work the task got done; '
+              'kmigrated CPU: what the threads used.  Median of '
+              f"{sum(r['config'] == numab[0]['config'] and r['kind'] == numab[0]['kind'] for r in numab)} "
+              'runs; noise as above, over p99 and sweeps.')
+    md.append('')
+    md.append('| pages | config | fault p50 us | fault p99 us | faults '
+              '| to 99% local s | sweeps | pages migrated '
+              '| kmigrated CPU ms | noise |')
+    md.append('|' + '---|' * 10)
+    cfgs = [c for c in ('vanilla', 'sync', 'kmigrated')
+            if any(r['config'] == c for r in numab)]
+    cols = ('fault_p50_us', 'fault_p99_us', 'slow_touches', 'local_s',
+            'sweeps', 'numa_migrated', 'kmigrated_cpu_ms')
+    meds = {}
+    dat = os.path.join(rundir, 'numab.dat')
+    with open(dat, 'w') as f:
+        f.write('# label p50 p50_min p50_max p99 p99_min p99_max sweeps sweeps_min sweeps_max\n')
+        for kind in ('4k', 'thp'):
+            for c in cfgs:
+                sel = [r for r in numab if r['kind'] == kind and r['config'] == c]
+                if not sel:
+                    continue
+                runs = {k: [float(r[k]) for r in sel if float(r[k]) >= 0]
+                        for k in cols}
+                m = {k: med(v) for k, v in runs.items()}
+                meds[(kind, c)] = (m, runs)
+                nz = noise({k: runs[k] for k in ('fault_p99_us', 'sweeps')})
+                md.append(f"| {kind} | {c} | {fmt(m['fault_p50_us'], 1)} | "
+                          f"{fmt(m['fault_p99_us'], 1)} | {fmt(m['slow_touches'], 0)} | "
+                          f"{fmt(m['local_s'], 1)} | {fmt(m['sweeps'], 0)} | "
+                          f"{fmt(m['numa_migrated'], 0)} | "
+                          f"{fmt(m['kmigrated_cpu_ms'], 0)} | {pct(nz)} |")
+                f.write(f'"{kind} {c}"' + ''.join(
+                    f" {fmt(med(runs[k]), 1)} {fmt(min(runs[k], default=None), 1)}"
+                    f" {fmt(max(runs[k], default=None), 1)}"
+                    for k in ('fault_p50_us', 'fault_p99_us', 'sweeps')) + '\n')
+    md.append('')
+
+    def compare(kind, a, b, col, better_low):
+        if (kind, a) not in meds or (kind, b) not in meds:
+            return None
+        ra, rb = meds[(kind, a)][1][col], meds[(kind, b)][1][col]
+        if not med(ra) or not med(rb):
+            return None
+        # ratio > 1: b is better (lower latency, more work)
+        ratio, nz, verdict = judge(ra, rb) if better_low else judge(rb, ra)
+        if verdict == 'unknown':
+            return f'{ratio:.2f}x (noise unknown: a single run)'
+        if verdict in ('same', 'overlap'):
+            return f'no difference ({ratio_text(ratio, nz, verdict)})'
+        if ratio >= 1:
+            return f'{ratio:.2f}x better (noise {nz * 100:.0f}%)'
+        return f'{1 / ratio:.2f}x worse (noise {nz * 100:.0f}%)'
+    # kmigrated against sync is one kernel in one boot: the comparison
+    # that isolates kmigrated.  Against vanilla, the boots differ too.
+    lines = []
+    for kind in ('4k', 'thp'):
+        for base in ('sync', 'vanilla'):
+            p99 = compare(kind, base, 'kmigrated', 'fault_p99_us', True)
+            sweeps = compare(kind, base, 'kmigrated', 'sweeps', False)
+            if p99:
+                lines.append(f'- {kind}, kmigrated against {base}'
+                             f"{' (same boot)' if base == 'sync' else ' (another boot)'}: "
+                             f'p99 hint-fault latency {p99}; '
+                             f'work done {sweeps}.')
+        p99 = compare(kind, 'vanilla', 'sync', 'fault_p99_us', True)
+        sweeps = compare(kind, 'vanilla', 'sync', 'sweeps', False)
+        if p99:
+            lines.append(f'- {kind}, sync (kmigrated off) against vanilla '
+                         f'(another boot, the same fault path): p99 '
+                         f'hint-fault latency {p99}; work done {sweeps}.')
+    md.extend(lines + [''] if lines else [])
+    plots['numab'] = gnuplot(rundir, 'numab', f"""set style data histogram
+set style histogram errorbars gap 1 lw 1
+set style fill solid 0.5
+set xtics rotate by -20
+set multiplot layout 1,2 title 'NUMA balancing at work, QEMU TCG: median, bars min..max'
+set title 'hint-fault latency, us'
+set logscale y
+set format y '%g'
+set key left top
+plot '{dat}' using 2:3:4:xtic(1) title 'p50', '' using 5:6:7 title 'p99'
+unset logscale y
+set title 'sweeps done (work the task got done)'
+set yrange [0:*]
+set key off
+plot '{dat}' using 8:9:10:xtic(1)
+unset multiplot
+""")
+    md.append(('numab',))
 
 
 if __name__ == '__main__':
