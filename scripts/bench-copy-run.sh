@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# bench-copy-run.sh UML MEMCPY OUTDIR: the measuring part of
+# scripts/bench-copy.sh, which also runs from the "make bench-bundle"
+# tarball (bash and coreutils only).  Runs the host's memcpy() (MEMCPY,
+# scripts/memcpy-host.c) on 1 and BENCH_CPUS threads, the KUnit benchmark
+# migrate_copy_bench in User-mode Linux (UML, built with
+# mm/tests/migrate_copy_bench.kunitconfig), and memcpy() again, and
+# leaves meta, host.log and kunit.log in OUTDIR for
+# scripts/bench-copy-report.py.  Fails only when a run breaks (a copy
+# differs, a case fails or skips), never because a number is low.
+#
+# BENCH_CPUS: UML CPUs and memcpy threads (default: this machine's cores,
+# at most 64); COPY_MIB: MiB each configuration copies (default 1024);
+# COPY_REPS: runs of each configuration (default 5).
+. "$(dirname "$0")/lib-core.sh"
+
+[ $# = 3 ] || die "usage: bench-copy-run.sh UML MEMCPY OUTDIR"
+UML=$1 MEMCPY=$2 OUT=$3
+CPUS=${BENCH_CPUS:-$(nproc)}
+[ "$CPUS" -le 64 ] || CPUS=64
+MIB=${COPY_MIB:-1024}
+REPS=${COPY_REPS:-5}
+[ "$CPUS" -ge 1 ] && [ "$MIB" -ge 1 ] && [ "$REPS" -ge 1 ] ||
+	die "BENCH_CPUS, COPY_MIB and COPY_REPS must be positive"
+mkdir -p "$OUT"
+
+# The software DMA engine's channels (dmasim takes 1 to 16)
+CHANNELS=$((CPUS < 16 ? CPUS : 16))
+{
+	echo "cpus=$CPUS mib=$MIB reps=$REPS dma_channels=$CHANNELS"
+	echo "host_cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+	echo "host_cores=$(nproc)"
+	echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$OUT/meta"
+
+# host_memcpy WHEN: the ceiling on 1 and on $CPUS threads
+host_memcpy() {
+	local threads
+
+	for threads in 1 "$CPUS"; do
+		"$MEMCPY" "$MIB" "$threads" "$REPS" | sed "s/^/when=$1 /"
+	done
+}
+
+host_memcpy before > "$OUT/host.log"
+# UML booted by hand, as kunit.py does but with memory for the source and
+# destination folios (kunit.py fixes mem=1G)
+rc=0
+timeout 3600 "$UML" "ncpus=$CPUS" seccomp=on "mem=$((2 * MIB + 512))M" \
+	"migrate_copy_bench.mib=$MIB" "migrate_copy_bench.reps=$REPS" \
+	"dmasim.channels=$CHANNELS" dcbm.calibrate=0 \
+	kunit.enable=1 console=tty kunit_shutdown=halt \
+	< /dev/null > "$OUT/kunit.log" 2>&1 || rc=$?
+host_memcpy after >> "$OUT/host.log"
+echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/meta"
+# Every case passed (no copy differed, nothing was skipped)
+grep -Eq '^# migrate_copy_bench: pass:3 fail:0 skip:0 total:3$' "$OUT/kunit.log" ||
+	die "the KUnit benchmark broke (UML rc=$rc): see $OUT/kunit.log"
