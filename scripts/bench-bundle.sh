@@ -12,6 +12,10 @@
 #                           loader and libraries (qemu/lib/, from ldd),
 #                           accel modules (qemu/lib/qemu/) and firmware
 #                           (qemu/share/qemu/, -L)
+#   uml/bin/                the copy benchmark (make bench-copy): linux,
+#                           User-mode Linux with the series, and
+#                           memcpy-host, both linked statically;
+#                           scripts/bench-copy-run.sh runs them
 #   VERSION                 what was packed, from which commit
 # The mode (default quick) is the one run.sh uses unless told otherwise.
 # BENCH_PREBUILT=1 packs the release kernels in build/ as they are.
@@ -24,12 +28,13 @@ DIR=$BUILD/$NAME
 TARBALL=$BUILD/$NAME.tar.gz
 t0=$SECONDS
 rm -rf "$DIR" "$TARBALL"
-mkdir -p "$DIR"/{scripts,images,qemu/bin,qemu/libexec,qemu/lib/qemu,qemu/share/qemu}
+mkdir -p "$DIR"/{scripts,images,qemu/bin,qemu/libexec,qemu/lib/qemu,qemu/share/qemu} \
+	"$DIR"/uml/bin
 
 "$TOP/scripts/bench.sh" --images "$MODE" "$DIR/images"
 rm -f "$DIR"/images/plan-*.sh              # inside the initramfs images
 cp "$TOP/scripts/bench-bundle-run.sh" "$DIR/run.sh"
-cp "$TOP"/scripts/{lib-core.sh,vm.sh,bench-vms.sh} "$DIR/scripts/"
+cp "$TOP"/scripts/{lib-core.sh,vm.sh,bench-vms.sh,bench-copy-run.sh} "$DIR/scripts/"
 
 note "QEMU"
 QEMU=$(command -v qemu-system-x86_64) || die "qemu-system-x86_64 not installed (run scripts/deps.sh)"
@@ -71,6 +76,13 @@ exec "\$d/lib/$LOADER" --library-path "\$d/lib" "\$d/libexec/$(basename "$QEMU")
 EOF
 chmod +x "$DIR/qemu/bin/qemu-system-x86_64" "$DIR/run.sh" "$DIR"/scripts/*.sh
 "$DIR/qemu/bin/qemu-system-x86_64" --version >/dev/null || die "the bundled QEMU does not start"
+
+note "UML"
+"$TOP/scripts/bench-copy.sh" --build
+cp "$BUILD"/kunit-bench/{linux,memcpy-host} "$DIR/uml/bin/"
+for f in "$DIR"/uml/bin/*; do
+	! ldd "$f" >/dev/null 2>&1 || die "$f is not linked statically"
+done
 
 {
 	echo "harness=$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)"

@@ -110,12 +110,15 @@ def main():
     md.append('')
     md.append(f"Ceiling: the host's own `memcpy()` of the same amount, before and after "
               f"the UML run: {h1.median:.2f} GB/s on 1 thread (noise {h1.noise:.0%}), "
-              f"{hn.median:.2f} GB/s on {max(host)} (noise {hn.noise:.0%}).")
+              f"{hn.median:.2f} GB/s on {max(host)} (noise {hn.noise:.0%}).  It is a "
+              "reference, not a bound: glibc may copy large buffers with "
+              "non-temporal stores, which the kernel's page copies do not use, "
+              "so a share above 100% can happen.")
     md.append('')
     md.append('GB/s: median of the runs; noise: (max - min) / median; ceiling: share '
               'of the faster host memcpy() row; CPU s/GB: CPU time used on all '
               'UML CPUs per GB copied, sampled by the scheduler tick (UML has no finer '
-              'clock for it: 10 ms per CPU per run is its resolution); helped: for the '
+              'clock for it: a run is charged a 10 ms tick at a time, so the column, summed over every run of the row, is an estimate); helped: for the '
               'multithreaded backend, runs per batch that a kworker copied (the '
               'task copies the rest, including every run no kworker had started '
               'when it finished its own); vs serial: GB/s against the serial '
@@ -191,8 +194,11 @@ def main():
     bench = os.path.join(TOP, 'bench')
     os.makedirs(bench, exist_ok=True)
     shutil.copy(os.path.join(rundir, 'copy.md'), bench)
+    # No plot this time (no gnuplot): no older plot beside the new table
     if os.path.exists(os.path.join(rundir, 'copy.png')):
         shutil.copy(os.path.join(rundir, 'copy.png'), bench)
+    elif os.path.exists(os.path.join(bench, 'copy.png')):
+        os.remove(os.path.join(bench, 'copy.png'))
     readme = os.path.join(TOP, 'README.md')
     with open(readme) as f:
         old = f.read()

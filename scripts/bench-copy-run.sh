@@ -10,20 +10,33 @@
 # scripts/bench-copy-report.py.  Fails only when a run breaks (a copy
 # differs, a case fails or skips), never because a number is low.
 #
-# BENCH_CPUS: UML CPUs and memcpy threads (default: this machine's cores,
-# at most 64); COPY_MIB: MiB each configuration copies (default 1024);
-# COPY_REPS: runs of each configuration (default 5).
+# BENCH_CPUS: UML CPUs and memcpy threads (default: this machine's CPUs
+# as nproc counts them, hardware threads included; at most 64); COPY_MIB:
+# MiB each configuration copies (default 1024); COPY_REPS: runs of each
+# configuration (default 5, at least 3), after one that warms up.  UML's
+# memory (2 x COPY_MIB + 512 MiB) is a file in TMPDIR or /dev/shm.
 . "$(dirname "$0")/lib-core.sh"
 
 [ $# = 3 ] || die "usage: bench-copy-run.sh UML MEMCPY OUTDIR"
 UML=$1 MEMCPY=$2 OUT=$3
 CPUS=${BENCH_CPUS:-$(nproc)}
-[ "$CPUS" -le 64 ] || CPUS=64
 MIB=${COPY_MIB:-1024}
 REPS=${COPY_REPS:-5}
-[ "$CPUS" -ge 1 ] && [ "$MIB" -ge 1 ] && [ "$REPS" -ge 1 ] ||
-	die "BENCH_CPUS, COPY_MIB and COPY_REPS must be positive"
+for v in "$CPUS" "$MIB" "$REPS"; do
+	[[ $v =~ ^[1-9][0-9]*$ ]] ||
+		die "BENCH_CPUS, COPY_MIB and COPY_REPS must be positive integers"
+done
+[ "$CPUS" -le 64 ] || CPUS=64
+# A noise needs repetitions: below 3, every difference would be judged
+[ "$REPS" -ge 3 ] || die "COPY_REPS must be at least 3"
 mkdir -p "$OUT"
+# UML's memory is a file in TMPDIR, or /dev/shm (64 MiB in a default
+# container): check that it fits before booting
+MEM_MIB=$((2 * MIB + 512))
+shm=${TMPDIR:-/dev/shm}
+free_mib=$(df -Pm "$shm" | awk 'NR == 2 { print $4 }')
+[ "$free_mib" -ge "$MEM_MIB" ] ||
+	die "UML needs $MEM_MIB MiB in $shm, which has $free_mib free: set TMPDIR to a larger folder, or lower COPY_MIB"
 
 # The software DMA engine's channels (dmasim takes 1 to 16)
 CHANNELS=$((CPUS < 16 ? CPUS : 16))
@@ -47,7 +60,7 @@ host_memcpy before > "$OUT/host.log"
 # UML booted by hand, as kunit.py does but with memory for the source and
 # destination folios (kunit.py fixes mem=1G)
 rc=0
-timeout 3600 "$UML" "ncpus=$CPUS" seccomp=on "mem=$((2 * MIB + 512))M" \
+timeout 3600 "$UML" "ncpus=$CPUS" seccomp=on "mem=${MEM_MIB}M" \
 	"migrate_copy_bench.mib=$MIB" "migrate_copy_bench.reps=$REPS" \
 	"dmasim.channels=$CHANNELS" dcbm.calibrate=0 \
 	kunit.enable=1 console=tty kunit_shutdown=halt \

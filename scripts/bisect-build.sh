@@ -7,9 +7,10 @@
 # that patch.  Every .c and .h a patch touches also goes through
 # scripts/kernel-doc -Wall, which must report nothing that the same files
 # did not before the patch.  Leaves build/linux on the series tip.
-# BISECT_UNTIL (seconds since the epoch): no build starts after it; the
-# patches left are reported as skipped, so a time-boxed run (CI) still
-# ends with its summary.
+# BISECT_UNTIL (seconds since the epoch): no build starts that would end
+# after it, judged by the previous build's time; the patches left are
+# reported as skipped, so a time-boxed run (CI) still ends with its
+# summary.
 . "$(dirname "$0")/lib.sh"
 
 OUT=${1:-}
@@ -46,16 +47,21 @@ for c in "${commits[@]}"; do
 		git -C "$TREE" grep -q "^config ${sym#CONFIG_}\$" -- '*Kconfig*' &&
 			echo "$opt"
 	done > "$frag" || true
-	if [ -n "${BISECT_UNTIL:-}" ] && [ "$(date +%s)" -ge "$BISECT_UNTIL" ]; then
+	# A build that would end past the budget does not start (the last
+	# step's time stands for this one's)
+	if [ -n "${BISECT_UNTIL:-}" ] &&
+	   [ $(($(date +%s) + ${last_step:-0})) -ge "$BISECT_UNTIL" ]; then
 		result "SKIP bisect.$name (time budget BISECT_UNTIL spent)"
 		continue
 	fi
+	step_t0=$SECONDS
 	if stage "build after: $subject" "$TOP/scripts/build.sh" "$TREE" "$BUILD/obj-bisect" "$frag" >/dev/null; then
 		result "PASS bisect.$name"
 	else
 		result "FAIL bisect.$name"
 		rc=1
 	fi
+	last_step=$((SECONDS - step_t0))
 done
 git -C "$TREE" checkout -q series
 exit $rc

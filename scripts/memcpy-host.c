@@ -9,7 +9,8 @@
  *   folio_kb=0 config=host-memcpy threads=N rep=R bytes=B ns=T cpu_ns=C
  *
  * ns is the elapsed time of the run, cpu_ns the CPU time the process used
- * in it.  Destinations are compared with their sources after every run.
+ * in it.  A first run warms up and is not reported.  Destinations are
+ * compared with their sources after every run.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -46,7 +47,8 @@ static void *copy_share(void *arg)
 int main(int argc, char **argv)
 {
 	unsigned long long start, cpu_start, ns, cpu_ns;
-	unsigned int threads, reps, rep, t;
+	unsigned int threads, reps, t;
+	int rep;
 	pthread_barrier_t barrier;
 	struct share *shares;
 	size_t bytes, i;
@@ -76,7 +78,8 @@ int main(int argc, char **argv)
 		memset(s->dst, 0, s->bytes);
 	}
 
-	for (rep = 0; rep < reps; rep++) {
+	/* rep -1 warms up (caches, TLB, CPU frequency) and is not reported */
+	for (rep = -1; rep < (int)reps; rep++) {
 		for (t = 0; t < threads; t++)
 			memset(shares[t].dst, 0, shares[t].bytes);
 		pthread_barrier_init(&barrier, NULL, threads + 1);
@@ -102,7 +105,9 @@ int main(int argc, char **argv)
 				return 1;
 			}
 		}
-		printf("folio_kb=0 config=host-memcpy threads=%u rep=%u bytes=%zu ns=%llu cpu_ns=%llu\n",
+		if (rep < 0)
+			continue;
+		printf("folio_kb=0 config=host-memcpy threads=%u rep=%d bytes=%zu ns=%llu cpu_ns=%llu\n",
 		       threads, rep, shares[0].bytes * threads, ns, cpu_ns);
 		fflush(stdout);
 	}
