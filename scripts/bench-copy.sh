@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench-copy.sh [--build]: the copy backends at native speed.  Builds
 # User-mode Linux with the series and mm/tests/migrate_copy_bench.kunitconfig
-# (build/kunit-bench/linux) and scripts/memcpy-host.c
+# (build/kunit-bench/linux, linked statically so that the bench bundle
+# can carry it: UML re-executes itself, which a loader wrapper would
+# break) and scripts/memcpy-host.c
 # (build/kunit-bench/memcpy-host, static), runs scripts/bench-copy-run.sh
 # (the KUnit benchmark migrate_copy_bench with one UML CPU per host core,
 # and the host's own memcpy() on 1 and on every core just before and just
@@ -25,7 +27,7 @@ gcc -O2 -Wall -Wextra -static -pthread -o "$BUILD_DIR/memcpy-host" \
 log=$BUILD_DIR/build.log
 stage "build UML" bash -c "cd '$TREE' && ./tools/testing/kunit/kunit.py build \
 	--kunitconfig=mm/tests/migrate_copy_bench.kunitconfig \
-	--build_dir='$BUILD_DIR' --jobs $(nproc) \
+	--build_dir='$BUILD_DIR' --jobs $(nproc) --kconfig_add CONFIG_STATIC_LINK=y \
 	--make_options CC='ccache gcc' > '$log' 2>&1" ||
 	die "UML build failed: see $log"
 [ "${1:-}" != --build ] || exit 0
