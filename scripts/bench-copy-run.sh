@@ -59,8 +59,11 @@ host_memcpy() {
 host_memcpy before > "$OUT/host.log"
 # UML booted by hand, as kunit.py does but with memory for the source and
 # destination folios (kunit.py fixes mem=1G)
+# uml_dir: UML keeps its pid file there, in ~/.uml otherwise, and needs
+# HOME for that, which an empty environment lacks
+mkdir -p "$OUT/uml"
 rc=0
-timeout 3600 "$UML" "ncpus=$CPUS" seccomp=on "mem=${MEM_MIB}M" \
+timeout 3600 "$UML" "ncpus=$CPUS" seccomp=on "mem=${MEM_MIB}M" "uml_dir=$OUT/uml" \
 	"migrate_copy_bench.mib=$MIB" "migrate_copy_bench.reps=$REPS" \
 	"dmasim.channels=$CHANNELS" dcbm.calibrate=0 \
 	kunit.enable=1 console=tty kunit_shutdown=halt \
