@@ -36,6 +36,13 @@ finish() {
 
 # gate RESULT NAME CMD...: run stage NAME, record RESULT as passed or
 # failed; after a failure print the summary and stop.
+# bisect: the per-patch build of BISECT=1, once
+bisect() {
+	[ "${BISECT:-0}" = 1 ] && [ -z "${bisected:-}" ] || return 0
+	bisected=1
+	stage "bisect build" "$TOP/scripts/bisect-build.sh" "$R" || true
+}
+
 gate() {
 	local result=$1
 
@@ -44,6 +51,8 @@ gate() {
 		echo "PASS $result" >> "$R"
 	else
 		echo "FAIL $result" >> "$R"
+		# A tip that does not build: which patch broke it?
+		[ "$result" != build ] || bisect
 		finish
 		exit 1
 	fi
@@ -66,8 +75,7 @@ if [ "${HYGIENE:-1}" != 0 ]; then
 		grep -q '^FAIL hygiene' "$R" || echo "FAIL hygiene" >> "$R"
 fi
 # Last, so its object directory starts from what ccache kept of the tip's
-# build, and so a time budget (BISECT_UNTIL, CI) cuts only this stage.
-if [ "${BISECT:-0}" = 1 ]; then
-	stage "bisect build" "$TOP/scripts/bisect-build.sh" "$R" || true
-fi
+# build, and so a time budget (BISECT_UNTIL, CI) cuts only this stage;
+# at once when the tip itself does not build (gate)
+bisect
 finish
