@@ -34,8 +34,6 @@ finish() {
 	fi
 }
 
-# gate RESULT NAME CMD...: run stage NAME, record RESULT as passed or
-# failed; after a failure print the summary and stop.
 # bisect: the per-patch build of BISECT=1, once
 bisect() {
 	[ "${BISECT:-0}" = 1 ] && [ -z "${bisected:-}" ] || return 0
@@ -43,6 +41,8 @@ bisect() {
 	stage "bisect build" "$TOP/scripts/bisect-build.sh" "$R" || true
 }
 
+# gate RESULT NAME CMD...: run stage NAME, record RESULT as passed or
+# failed; after a failure print the summary and stop.
 gate() {
 	local result=$1
 
