@@ -6,13 +6,14 @@ RUNDIR holds meta, host.log (scripts/memcpy-host.c, before and after the
 UML run) and kunit.log (the KUnit benchmark migrate_copy_bench under UML).
 Writes RUNDIR/copy.md and RUNDIR/copy.png, copies both to bench/ and puts
 the table into README.md between the bench-copy markers.  Judges nothing:
-the goals of issue #13 are stated next to what was measured, and a ratio
-inside the noise of the rows it compares is "no difference".
+the goals of issue #13 are stated next to what was measured, and ratios
+are judged against the noise as bench-report.py judges them (the same
+functions): inside it they read "no difference".
 """
+import importlib.util
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 
@@ -21,6 +22,13 @@ LINE = re.compile(r'folio_kb=(\d+) config=(\S+) threads=(\d+) rep=(\d+) '
                   r'(?: batches=(\d+) helper_runs=(\d+))?')
 SIZES = {4: '4 KiB', 64: '64 KiB', 2048: '2 MiB'}
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# The statistics of scripts/bench-report.py (its name is no module name)
+_spec = importlib.util.spec_from_file_location(
+    'bench_report', os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                 'bench-report.py'))
+stats = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(stats)
 
 
 def runs(path):
@@ -41,10 +49,9 @@ def runs(path):
 
 class Row:
     def __init__(self, samples):
-        gbs = [s[0] for s in samples]
-        self.n = len(gbs)
-        self.median = statistics.median(gbs)
-        self.noise = (max(gbs) - min(gbs)) / self.median if self.median else 0
+        self.gbs = [s[0] for s in samples]
+        self.median = stats.med(self.gbs)
+        self.noise = stats.spread(self.gbs) or 0
         nbytes = sum(s[2] for s in samples)
         # CPU seconds per GB copied, over every run of the row
         self.cpu_per_gb = sum(s[1] for s in samples) / 1e9 / (nbytes / 1e9)
@@ -54,18 +61,14 @@ class Row:
 
 
 def ratio(a, b):
-    """a/b, or "no difference" when it is inside the rows' noise"""
-    r = a.median / b.median
-    noise = max(a.noise, b.noise)
-    if abs(r - 1) <= noise:
-        return f'no difference ({r:.2f}x, noise {noise:.0%})'
-    return f'{r:.2f}x (noise {noise:.0%})'
+    """a/b, or "no difference" when the noise could explain it"""
+    return stats.ratio_cell(a.gbs, b.gbs)
 
 
 def goal(text, a, b, want, at_least=True):
     """One goal: a/b against want, respecting the noise."""
     r = a.median / b.median
-    noise = max(a.noise, b.noise)
+    noise = stats.noise_of(a.gbs, b.gbs) or 0
     if at_least:
         met = r >= want
         doubt = not met and r + r * noise >= want

@@ -181,6 +181,24 @@ def gnuplot(rundir, name, script):
     return png
 
 
+def kinds_plot(rundir, name, dat, columns, logscale, key, title, ylabel):
+    """Two panels, 4 KiB pages and THP (index 0 and 1 of @dat), a line per
+    column against folios per call."""
+    lines = ', '.join(f"'{dat}' index IDX using 1:{i + 2} with linespoints title '{c}'"
+                      for i, c in enumerate(columns))
+    return gnuplot(rundir, name, f"""set logscale {logscale}
+set key {key}
+set multiplot layout 1,2 title '{title}'
+set xlabel 'folios per move_pages() call'
+set ylabel '{ylabel}'
+set title '4 KiB pages'
+plot {lines.replace('IDX', '0')}
+set title '2 MiB THP'
+plot {lines.replace('IDX', '1')}
+unset multiplot
+""")
+
+
 def render(md, link):
     """md's lines, plots as links link(name) gives (None: leave out)"""
     out = []
@@ -332,19 +350,9 @@ def main():
                 for batch, meds in plot_rows.get(kind, []):
                     f.write(batch + ' ' + ' '.join(fmt(meds[c], 4) for c in configs) + '\n')
                 f.write('\n\n')
-        lines = ', '.join(f"'{dat}' index IDX using 1:{i + 2} with linespoints title '{c}'"
-                          for i, c in enumerate(configs))
-        plots['throughput'] = gnuplot(rundir, 'throughput', f"""set logscale x 2
-set key left top
-set multiplot layout 1,2 title 'move_pages() node 0 -> 1 under QEMU TCG (ratios only)'
-set xlabel 'folios per move_pages() call'
-set ylabel 'GB/s'
-set title '4 KiB pages'
-plot {lines.replace('IDX', '0')}
-set title '2 MiB THP'
-plot {lines.replace('IDX', '1')}
-unset multiplot
-""")
+        plots['throughput'] = kinds_plot(
+            rundir, 'throughput', dat, configs, 'x 2', 'left top',
+            'move_pages() node 0 -> 1 under QEMU TCG (ratios only)', 'GB/s')
         md.append(('throughput',))
 
     latency_table(md, rows, place, vcpus, rundir, plots)
@@ -390,19 +398,10 @@ unset multiplot
                               f" | {over} | {batch_over} | {pct(noise(runs))} |")
                 f.write('\n\n')
         md.append('')
-        lines = ', '.join(f"'{dat}' index IDX using 1:{i + 2} with linespoints title '{c}'"
-                          for i, c in enumerate(['serial'] + dma))
-        plots['dma'] = gnuplot(rundir, 'dma', f"""set logscale xy 2
-set key right top
-set multiplot layout 1,2 title 'DMA backend on dmasim against serial, node 0 -> 1, QEMU TCG'
-set xlabel 'folios per move_pages() call'
-set ylabel 'us per folio (median)'
-set title '4 KiB pages'
-plot {lines.replace('IDX', '0')}
-set title '2 MiB THP'
-plot {lines.replace('IDX', '1')}
-unset multiplot
-""")
+        plots['dma'] = kinds_plot(
+            rundir, 'dma', dat, ['serial'] + dma, 'xy 2', 'right top',
+            'DMA backend on dmasim against serial, node 0 -> 1, QEMU TCG',
+            'us per folio (median)')
         md.append(('dma',))
 
     calibration_table(md, rows, rundir, plots)
