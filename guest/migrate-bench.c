@@ -107,6 +107,23 @@ static size_t folio_size(const char *kind)
 	return getpagesize();
 }
 
+/* A counter of /proc/vmstat, or 0 where the kernel has none */
+static unsigned long vmstat(const char *name)
+{
+	FILE *f = fopen("/proc/vmstat", "r");
+	char key[64];
+	unsigned long v, found = 0;
+
+	while (f && fscanf(f, "%63s %lu", key, &v) == 2)
+		if (!strcmp(key, name)) {
+			found = v;
+			break;
+		}
+	if (f)
+		fclose(f);
+	return found;
+}
+
 static int throughput(const char *kind, size_t kb, size_t batch, int node,
 		      int reps)
 {
@@ -118,9 +135,12 @@ static int throughput(const char *kind, size_t kb, size_t batch, int node,
 
 	if (!nr || !pages || !nodes || !status)
 		return 1;
+	/* A call moves at most what there is: report the batch it had */
+	if (batch > nr)
+		batch = nr;
 	for (int rep = 0; rep < reps; rep++) {
 		char *raw, *mem = alloc_on(size, 0, kind, &raw);
-		unsigned long thp_kb = anon_huge_kb();
+		unsigned long thp_kb = anon_huge_kb(), splits;
 		double t;
 
 		if (!mem)
@@ -130,6 +150,7 @@ static int throughput(const char *kind, size_t kb, size_t batch, int node,
 			pages[i] = mem + i * fsize;
 			nodes[i] = node;
 		}
+		splits = vmstat("thp_migration_split");
 		t = now();
 		for (i = 0; i < nr; i += batch) {
 			size_t n = nr - i < batch ? nr - i : batch;
@@ -141,12 +162,18 @@ static int throughput(const char *kind, size_t kb, size_t batch, int node,
 			}
 		}
 		t = now() - t;
+		splits = vmstat("thp_migration_split") - splits;
 		for (i = 0; i < nr; i++)
 			if (status[i] != node)
 				break;
+		/*
+		 * thp_kb before and after the moves, and THPs split to migrate:
+		 * a THP row whose folios were split measured 4 KiB pages.
+		 */
 		printf("BENCH,throughput,kind=%s,kb=%zu,batch=%zu,node=%d,rep=%d,"
-		       "seconds=%.6f,gbps=%.4f,moved=%zu,thp_kb=%lu\n", kind, kb,
-		       batch, node, rep, t, size / t / 1e9, i, thp_kb);
+		       "seconds=%.6f,gbps=%.4f,moved=%zu,thp_kb=%lu,"
+		       "thp_kb_end=%lu,thp_splits=%lu\n", kind, kb, batch, node,
+		       rep, t, size / t / 1e9, i, thp_kb, anon_huge_kb(), splits);
 		fflush(stdout);
 		munmap(raw, size + PMD_SIZE);
 	}
@@ -445,20 +472,6 @@ static unsigned long tlb_shootdowns(void)
 	if (f)
 		fclose(f);
 	return sum;
-}
-
-static unsigned long vmstat(const char *name)
-{
-	FILE *f = fopen("/proc/vmstat", "r");
-	char key[64];
-	unsigned long v = 0;
-
-	while (f && fscanf(f, "%63s %lu", key, &v) == 2)
-		if (!strcmp(key, name))
-			break;
-	if (f)
-		fclose(f);
-	return v;
 }
 
 static int load(size_t mb, int threads, int seconds)

@@ -68,19 +68,53 @@ select_config() {
 	esac
 }
 
-for cfg in $CONFIGS; do
-	select_config "$cfg"
-	for kind in 4k thp; do
-		kb=$TOTAL_KB
-		[ $kind = thp ] && kb=$THP_TOTAL_KB
-		for node in 1 2; do
-			for batch in $BATCHES; do
-				migrate-bench throughput $kind $kb $batch $node $REPS |
-					sed "s/^BENCH,/BENCH,config=$cfg,/"
+# A run that breaks is counted and fails the plan at the end (busybox sh
+# has no pipefail: a pipeline's status would be sed's).
+FAILED=0
+fail() {
+	echo "=== BENCH ERROR: $*"
+	FAILED=$((FAILED + 1))
+}
+
+# bench CONFIG COMMAND...: run a measurement, its lines tagged with CONFIG
+# (and with repetition REP, where set: a command that made one)
+bench() {
+	local cfg=$1 out
+
+	shift
+	if out=$("$@"); then
+		[ -z "$out" ] || echo "$out" |
+			sed "s/^BENCH,/BENCH,config=$cfg,/; s/,rep=0,/,rep=${REP:-0},/"
+	else
+		fail "$cfg: $*"
+	fi
+}
+
+# Throughput.  Every repetition runs each configuration once, in turn,
+# after a round that is not reported (the first allocations and copies
+# warm caches and TLBs): drift and order effects then touch every
+# configuration alike, instead of whichever ran first.
+for REP in $(seq 0 "$REPS"); do
+	for cfg in $CONFIGS; do
+		select_config "$cfg" || { fail "cannot select $cfg"; continue; }
+		for kind in 4k thp; do
+			kb=$TOTAL_KB
+			[ $kind = thp ] && kb=$THP_TOTAL_KB
+			for node in 1 2; do
+				for batch in $BATCHES; do
+					if [ "$REP" = 0 ]; then
+						migrate-bench throughput $kind $kb $batch $node 1 > /dev/null ||
+							fail "warm-up $cfg $kind $batch $node"
+						continue
+					fi
+					bench "$cfg" migrate-bench throughput $kind $kb $batch $node 1
+				done
 			done
 		done
 	done
 done
+
+unset REP
 
 # Latency against batch size, node 0 -> 1: per move_pages() call, and
 # until the first folio of the call is mapped again (a task touching it
@@ -95,26 +129,24 @@ else
 	LAT_CONFIGS="serial mt$(nproc)"
 fi
 for cfg in $LAT_CONFIGS; do
-	select_config "$cfg"
+	select_config "$cfg" || { fail "cannot select $cfg"; continue; }
 	for batch in $LAT_BATCHES_4K; do
-		migrate-bench latency 4k "$TOTAL_KB" "$batch" 1 "$LAT_CALLS_4K" "$LAT_REPS" |
-			sed "s/^BENCH,/BENCH,config=$cfg,/"
+		bench "$cfg" migrate-bench latency 4k "$TOTAL_KB" "$batch" 1 "$LAT_CALLS_4K" "$LAT_REPS"
 	done
 	for batch in $LAT_BATCHES_THP; do
-		migrate-bench latency thp "$THP_TOTAL_KB" "$batch" 1 "$LAT_CALLS_THP" "$LAT_REPS" |
-			sed "s/^BENCH,/BENCH,config=$cfg,/"
+		bench "$cfg" migrate-bench latency thp "$THP_TOTAL_KB" "$batch" 1 "$LAT_CALLS_THP" "$LAT_REPS"
 	done
 done
 
 # The ceiling: what one and all vCPUs can copy from node 0 to node 1
 for threads in 1 "$(nproc)"; do
-	migrate-bench memcpy 64 "$threads" "$REPS" | sed "s/^BENCH,/BENCH,config=$KERNEL,/"
+	bench "$KERNEL" migrate-bench memcpy 64 "$threads" "$REPS"
 done
 
 # TLB shootdowns and pages/s while threads on every vCPU touch the memory
-select_config serial
+select_config serial || fail "cannot select serial"
 for rep in $(seq "$LOAD_REPS"); do
-	migrate-bench load 64 "$(nproc)" "$LOAD_S" | sed "s/^BENCH,/BENCH,config=$KERNEL,/"
+	bench "$KERNEL" migrate-bench load 64 "$(nproc)" "$LOAD_S"
 done
 
 # NUMA balancing at work: memory starts on node 1 while threads on node
@@ -126,8 +158,7 @@ NUMAB=/sys/kernel/debug/sched/numa_balancing
 numab_run() {
 	for kind in 4k thp; do
 		for rep in $(seq "$NUMAB_REPS"); do
-			migrate-bench numab "$kind" "$NUMAB_MB" 2 "$NUMAB_S" |
-				sed "s/^BENCH,/BENCH,config=$1,/"
+			bench "$1" migrate-bench numab "$kind" "$NUMAB_MB" 2 "$NUMAB_S"
 		done
 	done
 }
@@ -159,7 +190,8 @@ if [ "$KERNEL" = patched ] && [ -e $T/events/migrate/mm_migrate_copy_batch ]; th
 			[ "$kind" = thp ] && [ "$ws" -lt 2048 ] && continue
 			for rep in $(seq "$REPS"); do
 				echo > $T/trace
-				out=$(migrate-bench throughput $kind "$ws" 1024 1 1)
+				out=$(migrate-bench throughput $kind "$ws" 1024 1 1) ||
+					fail "cost $kind $ws"
 				copy_ns=$(grep -o 'duration_ns=[0-9]*' $T/trace |
 					  awk -F= '{s += $2} END {print s + 0}')
 				echo "$out" | sed "s/^BENCH,throughput,/BENCH,cost,config=serial,copy_ns=$copy_ns,/"
@@ -191,3 +223,6 @@ if [ -d $SIM ]; then
 	done
 	dmasim_model memcpy
 fi
+
+echo "BENCH,failures,kernel=$KERNEL,runs=$FAILED"
+[ "$FAILED" = 0 ]
