@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench-copy-run.sh UML MEMCPY OUTDIR: the measuring part of
 # scripts/bench-copy.sh, which also runs from the "make bench-bundle"
-# tarball (bash and coreutils only).  Runs the host's memcpy() (MEMCPY,
+# tarball (bash, coreutils, grep and sed only).  Runs the host's memcpy() (MEMCPY,
 # scripts/memcpy-host.c) on 1 and BENCH_CPUS threads, the KUnit benchmark
 # migrate_copy_bench in User-mode Linux (UML, built with
 # mm/tests/migrate_copy_bench.kunitconfig), and memcpy() again, and
@@ -34,7 +34,7 @@ mkdir -p "$OUT"
 # container): check that it fits before booting
 MEM_MIB=$((2 * MIB + 512))
 shm=${TMPDIR:-/dev/shm}
-free_mib=$(df -Pm "$shm" | awk 'NR == 2 { print $4 }')
+read -r _ _ _ free_mib _ < <(df -Pm "$shm" | tail -n 1)
 [ "$free_mib" -ge "$MEM_MIB" ] ||
 	die "UML needs $MEM_MIB MiB in $shm, which has $free_mib free: set TMPDIR to a larger folder, or lower COPY_MIB"
 
@@ -42,7 +42,10 @@ free_mib=$(df -Pm "$shm" | awk 'NR == 2 { print $4 }')
 # for a minute or two: wait, up to 3 minutes, until it is below half the
 # cores, so that what the report says of a busy host is about other work
 for _ in $(seq 36); do
-	awk -v c="$(nproc)" '{ exit !($1 > c / 2) }' /proc/loadavg || break
+	read -r load _ < /proc/loadavg
+	# in hundredths, against half the cores (bash has no fractions)
+	load=${load/./}
+	[ "$((10#$load))" -gt "$(($(nproc) * 50))" ] || break
 	sleep 5
 done
 
