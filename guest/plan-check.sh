@@ -33,8 +33,8 @@ load_backends() {
 
 # The tests read which backend copied from this event.  Enabled once here:
 # enabling the first event patches the scheduler's tracepoints as well,
-# and doing that for every test has crashed TCG guests (int3 left behind
-# in trace_sched_wakeup).
+# and each round of patching gave QEMU before 8.1 a chance to run a stale
+# int3 (see scripts/deps.sh).
 echo 1 > /sys/kernel/tracing/events/migrate/mm_migrate_copy_batch/enable
 
 for entry in $(grep -v '^#' /tests/selftests.list); do

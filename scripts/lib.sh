@@ -34,12 +34,13 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOS
 }
 
-# apt_private DIR ARGS...: apt-get ARGS on the private state in DIR
+# apt_private DIR ARGS...: apt-get ARGS on the private state in DIR (as
+# root through $SUDO when that is set: an install)
 apt_private() {
 	local dir=$1
 
 	shift
-	apt-get -q -o Dir::Etc::SourceList=/dev/null \
+	${SUDO:-} env DEBIAN_FRONTEND="${DEBIAN_FRONTEND:-}" apt-get -q -o Dir::Etc::SourceList=/dev/null \
 		-o Dir::Etc::SourceParts="$dir" \
 		-o Dir::State::Lists="$dir/lists" \
 		-o Dir::Cache="$dir/cache" \

@@ -180,13 +180,27 @@ def main():
         add('PASS', 'vm.finished')
     parse_kunit(console, args.tree, args.kunit)
     parse_selftests(tests, args.selftest)
-    bad = [l.strip() for l in console.splitlines() if DMESG_BAD.search(l)]
+    lines = console.splitlines()
+    bad = [i for i, l in enumerate(lines) if DMESG_BAD.search(l)]
     if bad:
-        add('FAIL', 'dmesg.clean', f'{len(bad)} bad lines, first: {bad[0]}')
+        add('FAIL', 'dmesg.clean',
+            f'{len(bad)} bad lines, first: {lines[bad[0]].strip()}')
+        print_report(lines, bad[0])
     else:
         add('PASS', 'dmesg.clean')
 
     return summary()
+
+
+def print_report(lines, first, most=40):
+    """The first splat in dmesg, up to its end marker or MOST lines, so
+    that a failure seen only in CI's output can be told apart (which
+    function, which call chain)."""
+    print(f'--- console.log line {first + 1} onwards:')
+    for line in lines[first:first + most]:
+        print('  | ' + line)
+        if line.lstrip().startswith('---[ end'):
+            break
 
 
 def summary():
