@@ -22,10 +22,13 @@
  *	of both, in microseconds, over the calls that moved every folio;
  *	"failed" counts the others (with the last errno and the last status
  *	that was not the target).
- *   migrate-bench load MB THREADS SECONDS
- *	THREADS threads touch MB of memory while the main thread moves it
- *	between node 0 and 1 with migrate_pages(); pages/s and TLB
- *	shootdown interrupts (from /proc/interrupts).
+ *   migrate-bench load KIND MB THREADS SECONDS
+ *	THREADS threads touch MB of KIND memory ("4k" or "thp") while the
+ *	main thread moves it between node 0 and 1 with migrate_pages();
+ *	pages/s, TLB shootdown interrupts (from /proc/interrupts: one per
+ *	CPU that a flush interrupts) per 1000 pages and per THP moved, and
+ *	the AnonHugePages left at the end (THPs split by migration move as
+ *	4 KiB pages and flush as such).
  *   migrate-bench numab KIND MB THREADS SECONDS
  *	NUMA balancing at work: MB of KIND memory starts on node 1 while
  *	THREADS threads on node 0's CPUs sweep it, timing each page's
@@ -474,18 +477,19 @@ static unsigned long tlb_shootdowns(void)
 	return sum;
 }
 
-static int load(size_t mb, int threads, int seconds)
+static int load(const char *kind, size_t mb, int threads, int seconds)
 {
 	size_t size = mb << 20;
-	char *raw, *mem = alloc_on(size, 0, "4k", &raw);
+	char *raw, *mem = alloc_on(size, 0, kind, &raw);
 	pthread_t tid[64];
 	struct toucher t = { .size = size };
-	unsigned long tlb, pages, rounds = 0;
-	unsigned long n0 = 1, n1 = 2;
+	unsigned long tlb, pages, thps, rounds = 0;
+	unsigned long n0 = 1, n1 = 2, thp_kb_start;
 	double t0, end;
 
 	if (!mem || threads < 1 || threads > 64)
 		return 1;
+	thp_kb_start = anon_huge_kb();
 	/* Let migrate_pages() move it: drop the binding */
 	mbind(mem, size, MPOL_DEFAULT, NULL, 0, 0);
 	t.mem = mem;
@@ -493,6 +497,7 @@ static int load(size_t mb, int threads, int seconds)
 		pthread_create(&tid[i], NULL, touch_fn, &t);
 	tlb = tlb_shootdowns();
 	pages = vmstat("pgmigrate_success");
+	thps = vmstat("thp_migration_success");
 	t0 = now();
 	end = t0 + seconds;
 	while (now() < end) {
@@ -506,13 +511,17 @@ static int load(size_t mb, int threads, int seconds)
 	t0 = now() - t0;
 	tlb = tlb_shootdowns() - tlb;
 	pages = vmstat("pgmigrate_success") - pages;
+	thps = vmstat("thp_migration_success") - thps;
 	atomic_store(&stop, true);
 	for (int i = 0; i < threads; i++)
 		pthread_join(tid[i], NULL);
-	printf("BENCH,load,mb=%zu,threads=%d,seconds=%.3f,rounds=%lu,pages=%lu,"
-	       "pages_per_s=%.0f,tlb_shootdowns=%lu,tlb_per_kpage=%.2f\n",
-	       mb, threads, t0, rounds, pages, pages / t0, tlb,
-	       pages ? tlb * 1000.0 / pages : 0.0);
+	printf("BENCH,load,kind=%s,mb=%zu,threads=%d,seconds=%.3f,rounds=%lu,"
+	       "pages=%lu,pages_per_s=%.0f,tlb_shootdowns=%lu,tlb_per_kpage=%.2f,"
+	       "thps=%lu,tlb_per_thp=%.2f,thp_kb_start=%lu,thp_kb_end=%lu\n",
+	       kind, mb, threads, t0, rounds, pages, pages / t0, tlb,
+	       pages ? tlb * 1000.0 / pages : 0.0, thps,
+	       thps ? (double)tlb / thps : 0.0, thp_kb_start, anon_huge_kb());
+	munmap(raw, size + PMD_SIZE);
 	return 0;
 }
 
@@ -705,9 +714,9 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "memcpy"))
 		return bandwidth(strtoul(argv[2], NULL, 0), atoi(argv[3]),
 				 atoi(argv[4]));
-	if (argc == 5 && !strcmp(argv[1], "load"))
-		return load(strtoul(argv[2], NULL, 0), atoi(argv[3]),
-			    atoi(argv[4]));
+	if (argc == 6 && !strcmp(argv[1], "load"))
+		return load(argv[2], strtoul(argv[3], NULL, 0), atoi(argv[4]),
+			    atoi(argv[5]));
 	if (argc == 6 && !strcmp(argv[1], "numab"))
 		return numab(argv[2], strtoul(argv[3], NULL, 0), atoi(argv[4]),
 			     atoi(argv[5]));

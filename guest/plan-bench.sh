@@ -143,10 +143,21 @@ for threads in 1 "$(nproc)"; do
 	bench "$KERNEL" migrate-bench memcpy 64 "$threads" "$REPS"
 done
 
-# TLB shootdowns and pages/s while threads on every vCPU touch the memory
+# TLB shootdowns and pages/s while threads on every vCPU touch the
+# memory, 4 KiB pages and THPs; the patched kernel also with 16 THPs per
+# batch (vm.migrate_batch_thps), so that THPs share a batch's TLB flush.
+# Interleaved, as the throughput runs are.
 select_config serial || fail "cannot select serial"
+BATCH_THPS=/proc/sys/vm/migrate_batch_thps
 for rep in $(seq "$LOAD_REPS"); do
-	bench "$KERNEL" migrate-bench load 64 "$(nproc)" "$LOAD_S"
+	for kind in 4k thp; do
+		bench "$KERNEL" migrate-bench load $kind 64 "$(nproc)" "$LOAD_S"
+	done
+	if [ "$KERNEL" = patched ] && [ -e $BATCH_THPS ]; then
+		echo 16 > $BATCH_THPS || fail "cannot set $BATCH_THPS"
+		bench patched-b16 migrate-bench load thp 64 "$(nproc)" "$LOAD_S"
+		echo 1 > $BATCH_THPS
+	fi
 done
 
 # NUMA balancing at work: memory starts on node 1 while threads on node

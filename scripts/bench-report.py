@@ -467,7 +467,7 @@ def main():
 
     calibration_table(md, rows, rundir, plots)
     cost_table(md, rows, rundir, plots)
-    load_table(md, rows, rundir, plots)
+    load_table(md, rows, rundir, plots, vcpus)
     numab_table(md, rows, rundir, plots)
 
     info['plots'] = {n: os.path.basename(p) for n, p in plots.items()}
@@ -745,45 +745,86 @@ unset multiplot
     md.append(('cost',))
 
 
-def load_table(md, rows, rundir, plots):
+# make bench's load configurations: (config tag, label), in table order
+LOAD_CONFIGS = (('vanilla', 'vanilla'), ('patched', 'patched'),
+                ('patched-b16', 'patched, 16 THPs per batch'))
+
+
+def load_table(md, rows, rundir, plots, vcpus):
     load = [r for r in rows if r['mode'] == 'load']
     if not load:
         return
-    kernels = [k for k in ('vanilla', 'patched') if any(r['kernel'] == k for r in load)]
-    cols = ('pages_per_s', 'tlb_shootdowns', 'tlb_per_kpage')
-    runs = {k: {c: [float(r[c]) for r in load if r['kernel'] == k] for c in cols}
-            for k in kernels}
-    md.append('Under load: threads on every vCPU touch 64 MiB while '
-              f"migrate_pages() moves it between node 0 and 1 for "
-              f"{load[0]['seconds'].split('.')[0]} s; median of runs; "
-              'patched/vanilla: two boots, with the noise of the two.')
+    # Runs before the THP variant have no kind: 4 KiB
+    kind_of = lambda r: r.get('kind', '4k')
+    cols = ('pages_per_s', 'tlb_per_kpage', 'tlb_per_thp')
+    runs = {}
+    for cfg, _ in LOAD_CONFIGS:
+        for kind in ('4k', 'thp'):
+            sel = [r for r in load if r['config'] == cfg and kind_of(r) == kind]
+            if sel:
+                runs[cfg, kind] = {
+                    c: [float(r.get(c, 0)) for r in sel] for c in cols}
+                runs[cfg, kind]['split'] = sum(
+                    1 for r in sel
+                    if int(r.get('thp_kb_end', 0)) < int(r.get('thp_kb_start', 0)))
+    md.append('Under load: threads on every vCPU touch 64 MiB of 4 KiB pages '
+              'or THPs while migrate_pages() moves it between node 0 and 1 '
+              f"for {load[0]['seconds'].split('.')[0]} s; median of runs, "
+              'interleaved; TLB shootdowns: interrupts a flush sent to other '
+              'CPUs, from /proc/interrupts (an idle CPU, its thread waiting '
+              'on a migration entry, is not interrupted); "16 THPs per '
+              'batch": '
+              'vm.migrate_batch_thps=16 (default 1, one THP per batch).  '
+              'Comparisons are two boots or two settings, with their noise.')
     md.append('')
-    md.append('| kernel | pages/s | TLB shootdowns | per 1000 pages | runs | noise |')
-    md.append('|---|---|---|---|---|---|')
+    md.append('| configuration | memory | pages/s | TLB shootdowns per 1000 pages '
+              '| per THP moved | runs with THPs split | runs | noise |')
+    md.append('|---|---|---|---|---|---|---|---|')
     dat = os.path.join(rundir, 'load.dat')
     with open(dat, 'w') as f:
-        f.write('# kernel pages_per_s min max tlb_per_kpage min max\n')
-        for k in kernels:
-            m = {c: med(v) for c, v in runs[k].items()}
-            md.append(f"| {k} | {fmt(m['pages_per_s'], 0)} | "
-                      f"{fmt(m['tlb_shootdowns'], 0)} | {fmt(m['tlb_per_kpage'], 2)} | "
-                      f"{len(runs[k]['pages_per_s'])} | "
-                      f"{pct(noise({c: runs[k][c] for c in ('pages_per_s', 'tlb_per_kpage')}))} |")
-            p, t = runs[k]['pages_per_s'], runs[k]['tlb_per_kpage']
-            f.write(f'{k} {med(p):.0f} {min(p):.0f} {max(p):.0f} '
-                    f'{med(t):.3f} {min(t):.3f} {max(t):.3f}\n')
-    if len(kernels) == 2:
-        cell = {}
-        for c in ('pages_per_s', 'tlb_per_kpage'):
-            cell[c] = ratio_cell(runs['patched'][c], runs['vanilla'][c])
-        md.append(f"| patched/vanilla | {cell['pages_per_s']} | | "
-                  f"{cell['tlb_per_kpage']} | | |")
+        f.write('# config pages_per_s min max tlb_per_kpage min max\n')
+        for cfg, label in LOAD_CONFIGS:
+            for kind in ('4k', 'thp'):
+                if (cfg, kind) not in runs:
+                    continue
+                r = runs[cfg, kind]
+                m = {c: med(r[c]) for c in cols}
+                per_thp = fmt(m['tlb_per_thp'], 2) if kind == 'thp' else '-'
+                md.append(f"| {label} | {kind} | {fmt(m['pages_per_s'], 0)} | "
+                          f"{fmt(m['tlb_per_kpage'], 2)} | {per_thp} | "
+                          f"{r['split'] if kind == 'thp' else '-'} | "
+                          f"{len(r['pages_per_s'])} | "
+                          f"{pct(noise({c: r[c] for c in ('pages_per_s', 'tlb_per_kpage')}))} |")
+                p, t = r['pages_per_s'], r['tlb_per_kpage']
+                f.write(f'"{label}, {kind}" {med(p):.0f} {min(p):.0f} {max(p):.0f} '
+                        f'{med(t):.3f} {min(t):.3f} {max(t):.3f}\n')
+    for a, b, kinds in (('patched', 'vanilla', ('4k', 'thp')),
+                        ('patched-b16', 'patched', ('thp',))):
+        for kind in kinds:
+            if (a, kind) in runs and (b, kind) in runs:
+                ra, rb = runs[a, kind], runs[b, kind]
+                la, lb = dict(LOAD_CONFIGS)[a], dict(LOAD_CONFIGS)[b]
+                md.append(f"| {la} / {lb} | {kind} | "
+                          f"{ratio_cell(ra['pages_per_s'], rb['pages_per_s'])} | "
+                          f"{ratio_cell(ra['tlb_per_kpage'], rb['tlb_per_kpage'])} | | | | |")
     md.append('')
+    # Issue #10's goal: a batch of THPs costs at most one shootdown per
+    # other CPU.  16 THPs per batch, so per batch = 16 x per THP.
+    if ('patched-b16', 'thp') in runs:
+        per_thp = runs['patched-b16', 'thp']['tlb_per_thp']
+        worst = max(per_thp) * 16
+        verdict = 'met' if worst <= vcpus - 1 else 'not met'
+        md.append(f'Against the goal of issue #10, at most one TLB shootdown per '
+                  f'other CPU per batch of THPs: {fmt(med(per_thp) * 16, 2)} '
+                  f'per batch of 16 THPs (median; {fmt(worst, 2)} in the worst '
+                  f'run) for {vcpus - 1} other vCPUs: {verdict}.')
+        md.append('')
     plots['load'] = gnuplot(rundir, 'load', f"""set style data histogram
 set style histogram errorbars gap 1 lw 1
 set style fill solid 0.5
 set key off
 set yrange [0:*]
+set xtics rotate by -30
 set multiplot layout 1,2 title 'Under load (threads touch the memory being moved), QEMU TCG: median, bars min..max'
 set title 'pages migrated per second'
 plot '{dat}' using 2:3:4:xtic(1)
