@@ -817,7 +817,10 @@ def load_table(md, rows, rundir, plots, vcpus):
         md.append(f'Against the goal of issue #10, at most one TLB shootdown per '
                   f'other CPU per batch of THPs: {fmt(med(per_thp) * 16, 2)} '
                   f'per batch of 16 THPs (median; {fmt(worst, 2)} in the worst '
-                  f'run) for {vcpus - 1} other vCPUs: {verdict}.')
+                  f'run) for {vcpus - 1} other vCPU{"s" if vcpus > 2 else ""}: '
+                  f'{verdict}.  Estimated as 16 times the shootdowns per THP '
+                  f'moved, so it also counts the flushes of the small folios '
+                  f'that move with them.')
         md.append('')
     plots['load'] = gnuplot(rundir, 'load', f"""set style data histogram
 set style histogram errorbars gap 1 lw 1
