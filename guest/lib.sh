@@ -20,3 +20,24 @@ set_copy_policy() {
 		echo "$1" > "$f" || return 1
 	done
 }
+
+# run_selftests [AFTER]: run the tests of /tests/selftests.list in order
+# (NAME[@BACKEND][:noskip], see guest/selftests.list), each @BACKEND one
+# with every copy policy set to BACKEND; then AFTER NAME, if given.
+run_selftests() {
+	for entry in $(grep -v '^#' /tests/selftests.list); do
+		name=${entry%%:*}
+		prog=${name%%@*}
+		backend=
+		[ "$name" = "$prog" ] || backend=${name#*@}
+		if [ -n "$backend" ] && ! set_copy_policy "$backend"; then
+			echo "=== BEGIN $name"
+			echo "cannot select copy backend $backend"
+			echo "=== END $name rc=1"
+			continue
+		fi
+		run_test "$name" "/tests/$prog"
+		[ -z "$backend" ] || set_copy_policy auto
+		[ -z "${1:-}" ] || "$1" "$name"
+	done
+}

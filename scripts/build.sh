@@ -5,7 +5,8 @@
 # fragments (configs/series.config for patched kernels: options vanilla
 # lacks; configs/release.config for benchmarks).  Fails when the last
 # word of the fragments on an option did not make it into the final
-# .config.
+# .config.  KARCH=arm64 cross-compiles, with configs/arm64.config in
+# place of test.config (scripts/lib-core.sh).
 . "$(dirname "$0")/lib.sh"
 
 SRC=$(cd "$1" && pwd)
@@ -13,8 +14,9 @@ OBJ=$2
 mkdir -p "$OBJ" "$CCACHE_DIR"
 OBJ=$(cd "$OBJ" && pwd)
 shift 2
-FRAGS=("$TOP/configs/test.config" "$@")
-KMAKE=(make -s -C "$SRC" O="$OBJ" ARCH=x86_64 CC="ccache gcc" -j"$(nproc)")
+FRAGS=("$TOP/$KCONFIG" "$@")
+KMAKE=(make -s -C "$SRC" O="$OBJ" ARCH="$KARCH" CROSS_COMPILE="$KCROSS"
+       CC="ccache ${KCROSS}gcc" -j"$(nproc)")
 
 # Reconfigure only when the fragment changed, so incremental builds stay
 # incremental.
@@ -39,5 +41,5 @@ missing=$(cat "${FRAGS[@]}" |
 [ -z "$missing" ] || die "options dropped by olddefconfig (missing dependency?):
 $missing"
 
-"${KMAKE[@]}" bzImage modules
-note "built $OBJ/arch/x86/boot/bzImage ($(make -s -C "$SRC" O="$OBJ" kernelrelease))"
+"${KMAKE[@]}" "$KTARGET" modules
+note "built $OBJ/$KIMAGE ($(make -s -C "$SRC" O="$OBJ" kernelrelease))"

@@ -30,3 +30,17 @@ stage() {
 	fi
 	return "$rc"
 }
+
+# The kernel architecture a script builds or boots: KARCH=x86_64 (the
+# default) or arm64 (cross-compiled, booted with qemu-system-aarch64;
+# scripts/arm64.sh).  KCROSS: the cross-compiler prefix; KIMAGE: the boot
+# image under the object directory, built by "make $KTARGET"; KCONFIG:
+# the fragment merged on tinyconfig before the caller's.
+KARCH=${KARCH:-x86_64}
+case $KARCH in
+x86_64)	KCROSS= KTARGET=bzImage KIMAGE=arch/x86/boot/bzImage
+	KCONFIG=configs/test.config ;;
+arm64)	KCROSS=aarch64-linux-gnu- KTARGET=Image KIMAGE=arch/arm64/boot/Image
+	KCONFIG=configs/arm64.config ;;
+*)	die "KARCH=$KARCH: x86_64 or arm64" ;;
+esac

@@ -5,6 +5,7 @@
 results.py [--extra FILE] LOGDIR TREE [--kunit SUITE ...]
            [--selftest NAME[:noskip] ...]
 results.py --extra FILE --no-vm
+results.py --prefix P --record FILE LOGDIR TREE [--kunit ...] [--selftest ...]
 
 FILE holds results of earlier stages, one "PASS|FAIL|SKIP name" a line.
 
@@ -17,6 +18,9 @@ as skipped, never as passed.  The run fails when a test fails, an
 expected test did not run (or did not report every case of its plan),
 a ":noskip" test skipped a case, the guest did not finish, or dmesg shows
 a warning, BUG, lockdep report, oops or panic.
+--prefix P puts P before the name of each of the VM's results (the arm64
+VM's "arm64."); --record FILE appends them to FILE in the format of
+--extra and prints no summary line, for a later run to take them in.
 Exit status: 0 when nothing failed.
 """
 import argparse
@@ -36,9 +40,11 @@ DMESG_BAD = re.compile(
     r'soft lockup|hard LOCKUP|kernel BUG')
 
 results = []  # (status, name, detail)
+prefix = ''   # --prefix: put before the names of the VM's results
 
 
 def add(status, name, detail=''):
+    name = prefix + name
     results.append((status, name, detail))
     print(f'{status:4} {name}' + (f'  ({detail})' if detail else ''))
 
@@ -158,6 +164,8 @@ def main():
     ap.add_argument('--no-vm', action='store_true')
     ap.add_argument('--kunit', nargs='*', default=[])
     ap.add_argument('--selftest', nargs='*', default=[])
+    ap.add_argument('--prefix', default='')
+    ap.add_argument('--record')
     args = ap.parse_args()
 
     if args.extra:
@@ -170,6 +178,9 @@ def main():
     if args.no_vm:
         return summary()
 
+    global prefix
+    prefix = args.prefix
+    first = len(results)
     console = read_log(args.logdir, 'console.log')
     tests = read_log(args.logdir, 'tests.log')
 
@@ -189,6 +200,11 @@ def main():
     else:
         add('PASS', 'dmesg.clean')
 
+    if args.record:
+        with open(args.record, 'a') as f:
+            for status, name, detail in results[first:]:
+                f.write(f'{status} {name} {detail}'.rstrip() + '\n')
+        return 1 if any(r[0] == 'FAIL' for r in results[first:]) else 0
     return summary()
 
 
