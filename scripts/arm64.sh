@@ -40,8 +40,9 @@ SELFTESTS_LIST=$LIST step initramfs "$TOP/scripts/initramfs.sh" "$TREE" "$OBJ" \
 # so its cost grows with their number; with 4 vCPUs on 2 host cores
 # migrate_copy's 4 KiB cases ran past the selftest harness's 30 s
 # timeout, and the upstream migration test needs 3 CPUs.
-VM_CPUS=${VM_CPUS_ARM64:-3} VM_CMDLINE=check_stress=0 stage "arm64: boot VM and run tests" "$TOP/scripts/vm.sh" \
-	"$OBJ/$KIMAGE" "$OUT/initramfs.cpio.gz" "$OUT" "${VM_TIMEOUT_ARM64:-1200}"
+VM_CPUS=${VM_CPUS_ARM64:-3} VM_CMDLINE=check_stress=0 \
+	stage "arm64: boot VM and run tests" "$TOP/scripts/vm.sh" "$OBJ/$KIMAGE" \
+	"$OUT/initramfs.cpio.gz" "$OUT" "${VM_TIMEOUT_ARM64:-1200}"
 note "arm64 logs: $OUT/console.log (dmesg), $OUT/tests.log (tests)"
 mapfile -t kunit < <(grep -v '^#' "$TOP/guest/kunit.list" | grep . || true)
 mapfile -t selftests < <(grep -v '^#' "$LIST" | grep . || true)
