@@ -23,8 +23,10 @@
  *	"failed" counts the others (with the last errno and the last status
  *	that was not the target).
  *   migrate-bench load KIND MB THREADS SECONDS
- *	THREADS threads touch MB of KIND memory ("4k" or "thp") while the
- *	main thread moves it between node 0 and 1 with migrate_pages();
+ *	THREADS threads touch MB of KIND memory ("4k" or "thp": they write
+ *	it; "ro": 4 KiB pages made read-only with mprotect(), which they
+ *	read) while the main thread moves it between node 0 and 1 with
+ *	migrate_pages();
  *	pages/s, TLB shootdown interrupts (from /proc/interrupts: one per
  *	CPU that a flush interrupts) per 1000 pages and per THP moved, and
  *	the AnonHugePages left at the end (THPs split by migration move as
@@ -79,7 +81,9 @@ static void *alloc_on(size_t size, int node, const char *kind, char **raw)
 	if (r == MAP_FAILED)
 		return NULL;
 	mem = (char *)(((unsigned long)r + PMD_SIZE - 1) & ~(PMD_SIZE - 1));
-	madvise(mem, size, strcmp(kind, "4k") ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	/* "ro": 4 KiB pages, made read-only once filled (load) */
+	madvise(mem, size, strcmp(kind, "4k") && strcmp(kind, "ro") ?
+		MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	if (mbind(mem, size, MPOL_BIND, &mask, sizeof(mask) * 8, 0))
 		return NULL;
 	memset(mem, 0x5a, size);
@@ -435,18 +439,23 @@ static atomic_bool stop;
 struct toucher {
 	volatile char *mem;
 	size_t size;
+	bool read_only;
 };
 
 static void *touch_fn(void *arg)
 {
 	struct toucher *t = arg;
 	size_t off = 0;
+	char sum = 0;
 
 	while (!atomic_load(&stop)) {
-		t->mem[off]++;
+		if (t->read_only)
+			sum += t->mem[off];
+		else
+			t->mem[off]++;
 		off = (off + 4096 * 7 + 64) % t->size;
 	}
-	return NULL;
+	return (void *)(long)sum;
 }
 
 static unsigned long tlb_shootdowns(void)
@@ -482,7 +491,7 @@ static int load(const char *kind, size_t mb, int threads, int seconds)
 	size_t size = mb << 20;
 	char *raw, *mem = alloc_on(size, 0, kind, &raw);
 	pthread_t tid[64];
-	struct toucher t = { .size = size };
+	struct toucher t = { .size = size, .read_only = !strcmp(kind, "ro") };
 	unsigned long tlb, pages, thps, rounds = 0;
 	unsigned long n0 = 1, n1 = 2, thp_kb_start;
 	double t0, end;
@@ -492,6 +501,8 @@ static int load(const char *kind, size_t mb, int threads, int seconds)
 	thp_kb_start = anon_huge_kb();
 	/* Let migrate_pages() move it: drop the binding */
 	mbind(mem, size, MPOL_DEFAULT, NULL, 0, 0);
+	if (t.read_only && mprotect(mem, size, PROT_READ))
+		return 1;
 	t.mem = mem;
 	for (int i = 0; i < threads; i++)
 		pthread_create(&tid[i], NULL, touch_fn, &t);

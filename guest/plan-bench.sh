@@ -144,15 +144,25 @@ for threads in 1 "$(nproc)"; do
 done
 
 # TLB shootdowns and pages/s while threads on every vCPU touch the
-# memory, 4 KiB pages and THPs; the patched kernel also with 16 THPs per
-# batch (vm.migrate_batch_thps), so that THPs share a batch's TLB flush.
-# Interleaved, as the throughput runs are.
+# memory: they write 4 KiB pages and THPs, and read 4 KiB pages made
+# read-only ("ro": the patched kernel defers their flush,
+# vm.migrate_deferred_flush_pages); the patched kernel also with 16 THPs
+# per batch (vm.migrate_batch_thps), so that THPs share a batch's TLB
+# flush, and "ro" without the deferral.  Interleaved, as the throughput
+# runs are.
 select_config serial || fail "cannot select serial"
 BATCH_THPS=/proc/sys/vm/migrate_batch_thps
+DEFERRED=/proc/sys/vm/migrate_deferred_flush_pages
 for rep in $(seq "$LOAD_REPS"); do
-	for kind in 4k thp; do
+	for kind in 4k thp ro; do
 		bench "$KERNEL" migrate-bench load $kind 64 "$(nproc)" "$LOAD_S"
 	done
+	if [ "$KERNEL" = patched ] && [ -e $DEFERRED ]; then
+		deferred=$(cat $DEFERRED)
+		echo 0 > $DEFERRED || fail "cannot set $DEFERRED"
+		bench patched-nodefer migrate-bench load ro 64 "$(nproc)" "$LOAD_S"
+		echo "$deferred" > $DEFERRED
+	fi
 	if [ "$KERNEL" = patched ] && [ -e $BATCH_THPS ]; then
 		echo 16 > $BATCH_THPS || fail "cannot set $BATCH_THPS"
 		bench patched-b16 migrate-bench load thp 64 "$(nproc)" "$LOAD_S"
