@@ -25,19 +25,27 @@
  *   migrate-bench load KIND MB THREADS SECONDS
  *	THREADS threads touch MB of KIND memory ("4k" or "thp": they write
  *	it; "ro": 4 KiB pages made read-only with mprotect(), which they
- *	read) while the main thread moves it between node 0 and 1 with
- *	migrate_pages();
+ *	read; "ro-busy": the same, but the threads are busy with memory of
+ *	their own and read the moving pages once per BUSY_TOUCHES touches,
+ *	so that they rarely wait on a migration entry and are running when
+ *	a flush comes) while the main thread moves it between node 0 and 1
+ *	with move_pages() (one address per folio: the region and nothing
+ *	else of the process);
  *	pages/s, TLB shootdown interrupts (from /proc/interrupts: one per
- *	CPU that a flush interrupts) per 1000 pages and per THP moved, and
+ *	CPU that a flush interrupts) per 1000 pages and per THP moved,
+ *	the flushes that targeted other CPUs (nr_tlb_remote_flush, -1 where
+ *	the kernel does not count them: x86 CONFIG_DEBUG_TLBFLUSH), and
  *	the AnonHugePages left at the end (THPs split by migration move as
  *	4 KiB pages and flush as such).
- *   migrate-bench numab KIND MB THREADS SECONDS
- *	NUMA balancing at work: MB of KIND memory starts on node 1 while
+ *   migrate-bench numab KIND MB THREADS SECONDS [FROM]
+ *	NUMA balancing at work: MB of KIND memory starts on node FROM
+ *	(default 1; a lower memory tier with numa_balancing=2) while
  *	THREADS threads on node 0's CPUs sweep it, timing each page's
  *	touch, for SECONDS.  Touches slower than SLOW_TOUCH_NS are hint
  *	faults (with their migration when it is synchronous): their count
- *	and p50/p99, the time until 99% of the pages are on node 0, sweeps
- *	done, and the CPU time the kmigrated threads used.
+ *	and p50/p99, the time until 99% of the pages are on node 0, pages
+ *	migrated and promoted (pgpromote_success), sweeps done, and the CPU
+ *	time the kmigrated threads used.
  *
  * Every result is one line: "BENCH,<mode>,<key=value>,...", which
  * scripts/bench-report.py collects.  Exits non-zero only when a run
@@ -81,8 +89,8 @@ static void *alloc_on(size_t size, int node, const char *kind, char **raw)
 	if (r == MAP_FAILED)
 		return NULL;
 	mem = (char *)(((unsigned long)r + PMD_SIZE - 1) & ~(PMD_SIZE - 1));
-	/* "ro": 4 KiB pages, made read-only once filled (load) */
-	madvise(mem, size, strcmp(kind, "4k") && strcmp(kind, "ro") ?
+	/* "ro", "ro-busy": 4 KiB pages, made read-only once filled (load) */
+	madvise(mem, size, strcmp(kind, "4k") && strncmp(kind, "ro", 2) ?
 		MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	if (mbind(mem, size, MPOL_BIND, &mask, sizeof(mask) * 8, 0))
 		return NULL;
@@ -114,12 +122,13 @@ static size_t folio_size(const char *kind)
 	return getpagesize();
 }
 
-/* A counter of /proc/vmstat, or 0 where the kernel has none */
-static unsigned long vmstat(const char *name)
+/* The counter @name of /proc/vmstat, or -1 where the kernel has none */
+static long vmstat_or_none(const char *name)
 {
 	FILE *f = fopen("/proc/vmstat", "r");
 	char key[64];
-	unsigned long v, found = 0;
+	unsigned long v;
+	long found = -1;
 
 	while (f && fscanf(f, "%63s %lu", key, &v) == 2)
 		if (!strcmp(key, name)) {
@@ -129,6 +138,14 @@ static unsigned long vmstat(const char *name)
 	if (f)
 		fclose(f);
 	return found;
+}
+
+/* A counter of /proc/vmstat, or 0 where the kernel has none */
+static unsigned long vmstat(const char *name)
+{
+	long v = vmstat_or_none(name);
+
+	return v < 0 ? 0 : v;
 }
 
 static int throughput(const char *kind, size_t kb, size_t batch, int node,
@@ -436,10 +453,16 @@ static int bandwidth(size_t mb, int threads, int reps)
 
 static atomic_bool stop;
 
+/* ro-busy: touches of a thread's own memory per read of the moving pages */
+#define BUSY_TOUCHES	(1 << 18)
+/* ... which is this big: well inside the guest's caches and TLB */
+#define BUSY_BYTES	(64 << 10)
+
 struct toucher {
 	volatile char *mem;
 	size_t size;
 	bool read_only;
+	volatile char *own;	/* ro-busy: BUSY_BYTES of the thread's own */
 };
 
 static void *touch_fn(void *arg)
@@ -449,6 +472,8 @@ static void *touch_fn(void *arg)
 	char sum = 0;
 
 	while (!atomic_load(&stop)) {
+		for (int i = 0; t->own && i < BUSY_TOUCHES; i++)
+			sum += t->own[(i * 64) % BUSY_BYTES];
 		if (t->read_only)
 			sum += t->mem[off];
 		else
@@ -491,36 +516,61 @@ static int load(const char *kind, size_t mb, int threads, int seconds)
 	size_t size = mb << 20;
 	char *raw, *mem = alloc_on(size, 0, kind, &raw);
 	pthread_t tid[64];
-	struct toucher t = { .size = size, .read_only = !strcmp(kind, "ro") };
+	bool busy = !strcmp(kind, "ro-busy");
+	bool read_only = busy || !strcmp(kind, "ro");
+	struct toucher t[64];
+	/* One address per folio: move_pages() moves the region, nothing else */
+	size_t step = folio_size(kind), nr = size / step;
+	void **addrs = malloc(nr * sizeof(*addrs));
+	int *nodes = malloc(nr * sizeof(*nodes));
+	int *status = malloc(nr * sizeof(*status));
+	/* ro-busy: the threads' own memory, mapped before anything is counted */
+	char *own = busy ? mmap(NULL, threads * BUSY_BYTES, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0) : NULL;
 	unsigned long tlb, pages, thps, rounds = 0;
-	unsigned long n0 = 1, n1 = 2, thp_kb_start;
+	long flushes;
+	unsigned long thp_kb_start;
 	double t0, end;
 
-	if (!mem || threads < 1 || threads > 64)
+	if (!mem || threads < 1 || threads > 64 || !addrs || !nodes ||
+	    !status || own == MAP_FAILED)
 		return 1;
 	thp_kb_start = anon_huge_kb();
-	/* Let migrate_pages() move it: drop the binding */
+	/* Let NUMA balancing alone (it is off) and move_pages() move it */
 	mbind(mem, size, MPOL_DEFAULT, NULL, 0, 0);
-	if (t.read_only && mprotect(mem, size, PROT_READ))
+	if (read_only && mprotect(mem, size, PROT_READ))
 		return 1;
-	t.mem = mem;
-	for (int i = 0; i < threads; i++)
-		pthread_create(&tid[i], NULL, touch_fn, &t);
+	for (size_t i = 0; i < nr; i++)
+		addrs[i] = mem + i * step;
+	for (int i = 0; i < threads; i++) {
+		t[i] = (struct toucher) {
+			.mem = mem, .size = size, .read_only = read_only,
+			.own = own ? own + i * BUSY_BYTES : NULL,
+		};
+		pthread_create(&tid[i], NULL, touch_fn, &t[i]);
+	}
+	/* Every thread running before the count starts */
+	usleep(100000);
 	tlb = tlb_shootdowns();
+	flushes = vmstat_or_none("nr_tlb_remote_flush");
 	pages = vmstat("pgmigrate_success");
 	thps = vmstat("thp_migration_success");
 	t0 = now();
 	end = t0 + seconds;
 	while (now() < end) {
-		if (migrate_pages(0, 8, rounds & 1 ? &n1 : &n0,
-				  rounds & 1 ? &n0 : &n1) < 0) {
-			perror("migrate_pages");
+		/* to node 1 on odd rounds (the first), back to 0 on even ones */
+		for (size_t i = 0; i < nr; i++)
+			nodes[i] = !(rounds & 1);
+		if (move_pages(0, nr, addrs, nodes, status, 0) < 0) {
+			perror("move_pages");
 			return 1;
 		}
 		rounds++;
 	}
 	t0 = now() - t0;
 	tlb = tlb_shootdowns() - tlb;
+	if (flushes >= 0)
+		flushes = vmstat_or_none("nr_tlb_remote_flush") - flushes;
 	pages = vmstat("pgmigrate_success") - pages;
 	thps = vmstat("thp_migration_success") - thps;
 	atomic_store(&stop, true);
@@ -528,11 +578,18 @@ static int load(const char *kind, size_t mb, int threads, int seconds)
 		pthread_join(tid[i], NULL);
 	printf("BENCH,load,kind=%s,mb=%zu,threads=%d,seconds=%.3f,rounds=%lu,"
 	       "pages=%lu,pages_per_s=%.0f,tlb_shootdowns=%lu,tlb_per_kpage=%.2f,"
+	       "remote_flushes=%ld,flushes_per_kpage=%.2f,"
 	       "thps=%lu,tlb_per_thp=%.2f,thp_kb_start=%lu,thp_kb_end=%lu\n",
 	       kind, mb, threads, t0, rounds, pages, pages / t0, tlb,
-	       pages ? tlb * 1000.0 / pages : 0.0, thps,
+	       pages ? tlb * 1000.0 / pages : 0.0, flushes,
+	       flushes < 0 ? -1.0 : pages ? flushes * 1000.0 / pages : 0.0, thps,
 	       thps ? (double)tlb / thps : 0.0, thp_kb_start, anon_huge_kb());
 	munmap(raw, size + PMD_SIZE);
+	if (own)
+		munmap(own, threads * BUSY_BYTES);
+	free(addrs);
+	free(nodes);
+	free(status);
 	return 0;
 }
 
@@ -626,13 +683,14 @@ static int cmp_uint(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int numab(const char *kind, size_t mb, int threads, int seconds)
+static int numab(const char *kind, size_t mb, int threads, int seconds,
+		 int from)
 {
 	size_t size = mb << 20, slice, nr_slow = 0, k = 0;
-	char *raw, *mem = alloc_on(size, 1, kind, &raw);
+	char *raw, *mem = alloc_on(size, from, kind, &raw);
 	struct sweeper sw[64];
 	pthread_t tid[64];
-	unsigned long ticks, migrated, hint, kmig, sweeps = 0;
+	unsigned long ticks, migrated, promoted, hint, kmig, sweeps = 0;
 	unsigned int *all;
 	double t0, local_s = -1, end;
 	struct bitmask *cpus = numa_allocate_cpumask();
@@ -650,6 +708,7 @@ static int numab(const char *kind, size_t mb, int threads, int seconds)
 	atomic_store(&stop, false);
 	ticks = kmigrated_ticks();
 	migrated = vmstat("numa_pages_migrated");
+	promoted = vmstat("pgpromote_success");
 	hint = vmstat("numa_hint_faults");
 	kmig = vmstat("kmigrated_migrated");
 	t0 = now();
@@ -684,14 +743,16 @@ static int numab(const char *kind, size_t mb, int threads, int seconds)
 		return 1;
 	qsort(all, nr_slow, sizeof(*all), cmp_uint);
 	migrated = vmstat("numa_pages_migrated") - migrated;
-	printf("BENCH,numab,kind=%s,mb=%zu,threads=%d,seconds=%d,sweeps=%lu,"
-	       "local_s=%.2f,hint_faults=%lu,slow_touches=%zu,"
+	printf("BENCH,numab,kind=%s,from=%d,mb=%zu,threads=%d,seconds=%d,"
+	       "sweeps=%lu,local_s=%.2f,hint_faults=%lu,slow_touches=%zu,"
 	       "fault_p50_us=%.1f,fault_p99_us=%.1f,numa_migrated=%lu,"
-	       "kmigrated_migrated=%lu,kmigrated_cpu_ms=%lu,thp_kb=%lu\n",
-	       kind, mb, threads, seconds, sweeps, local_s,
+	       "promoted=%lu,kmigrated_migrated=%lu,kmigrated_cpu_ms=%lu,"
+	       "thp_kb=%lu\n",
+	       kind, from, mb, threads, seconds, sweeps, local_s,
 	       vmstat("numa_hint_faults") - hint, nr_slow,
 	       nr_slow ? all[nr_slow / 2] / 1e3 : 0.0,
 	       nr_slow ? all[nr_slow * 99 / 100] / 1e3 : 0.0, migrated,
+	       vmstat("pgpromote_success") - promoted,
 	       vmstat("kmigrated_migrated") - kmig,
 	       (kmigrated_ticks() - ticks) * 1000 / sysconf(_SC_CLK_TCK),
 	       anon_huge_kb());
@@ -728,9 +789,9 @@ int main(int argc, char **argv)
 	if (argc == 6 && !strcmp(argv[1], "load"))
 		return load(argv[2], strtoul(argv[3], NULL, 0), atoi(argv[4]),
 			    atoi(argv[5]));
-	if (argc == 6 && !strcmp(argv[1], "numab"))
+	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "numab"))
 		return numab(argv[2], strtoul(argv[3], NULL, 0), atoi(argv[4]),
-			     atoi(argv[5]));
+			     atoi(argv[5]), argc == 7 ? atoi(argv[6]) : 1);
 	fprintf(stderr, "usage: see the comment at the top of %s.c\n", argv[0]);
 	return 2;
 }

@@ -20,6 +20,18 @@ else
 	LAT_BATCHES_THP="1 8" LAT_CALLS_4K=60 LAT_CALLS_THP=20
 fi
 NUMAB_REPS=3 LOAD_REPS=3 LAT_REPS=3 CAL_REPS=3
+# From the kernel command line (init's environment), for a run that must
+# be short (a borrowed machine's time): bench_only=load,numab runs only
+# those parts (throughput, latency, memcpy, load, numab, cost,
+# calibration; default all), numab_s= and numab_reps= size the NUMA
+# balancing runs, load_reps= the load runs.
+NUMAB_S=${numab_s:-$NUMAB_S} NUMAB_REPS=${numab_reps:-$NUMAB_REPS}
+LOAD_REPS=${load_reps:-$LOAD_REPS}
+part() {
+	[ -n "${bench_only:-}" ] || return 0
+	case ",$bench_only," in *",$1,"*) return 0 ;; esac
+	return 1
+}
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 # Copy configurations: vanilla, or each backend of the patched kernel,
 # the multithreaded one with 1, 2, ... up to all vCPUs.
@@ -52,7 +64,7 @@ dmasim_model() {
 		echo $PTDMA_LATENCY_US > $SIM/latency_us ;;
 	esac
 }
-echo "BENCH,meta,kernel=$KERNEL,release=$(uname -r),bench_mode=$MODE,cpus=$(nproc),batch_pages=512"
+echo "BENCH,meta,kernel=$KERNEL,release=$(uname -r),bench_mode=$MODE,cpus=$(nproc),batch_pages=512,only=$(echo "${bench_only:-all}" | tr , +)"
 
 # Don't let NUMA balancing move pages behind the benchmark's back
 echo 0 > /proc/sys/kernel/numa_balancing
@@ -94,25 +106,27 @@ bench() {
 # after a round that is not reported (the first allocations and copies
 # warm caches and TLBs): drift and order effects then touch every
 # configuration alike, instead of whichever ran first.
-for REP in $(seq 0 "$REPS"); do
-	for cfg in $CONFIGS; do
-		select_config "$cfg" || { fail "cannot select $cfg"; continue; }
-		for kind in 4k thp; do
-			kb=$TOTAL_KB
-			[ $kind = thp ] && kb=$THP_TOTAL_KB
-			for node in 1 2; do
-				for batch in $BATCHES; do
-					if [ "$REP" = 0 ]; then
-						migrate-bench throughput $kind $kb $batch $node 1 > /dev/null ||
-							fail "warm-up $cfg $kind $batch $node"
-						continue
-					fi
-					bench "$cfg" migrate-bench throughput $kind $kb $batch $node 1
+if part throughput; then
+	for REP in $(seq 0 "$REPS"); do
+		for cfg in $CONFIGS; do
+			select_config "$cfg" || { fail "cannot select $cfg"; continue; }
+			for kind in 4k thp; do
+				kb=$TOTAL_KB
+				[ $kind = thp ] && kb=$THP_TOTAL_KB
+				for node in 1 2; do
+					for batch in $BATCHES; do
+						if [ "$REP" = 0 ]; then
+							migrate-bench throughput $kind $kb $batch $node 1 > /dev/null ||
+								fail "warm-up $cfg $kind $batch $node"
+							continue
+						fi
+						bench "$cfg" migrate-bench throughput $kind $kb $batch $node 1
+					done
 				done
 			done
 		done
 	done
-done
+fi
 
 unset REP
 
@@ -123,80 +137,118 @@ unset REP
 # the batch's copy (vanilla copies and remaps one folio after the other);
 # the batch bound (512 pages) bounds that, whatever the call's size.
 # Vanilla, serial and the multithreaded backend with all vCPUs.
-if [ "$KERNEL" = vanilla ]; then
-	LAT_CONFIGS=vanilla
-else
-	LAT_CONFIGS="serial mt$(nproc)"
+if part latency; then
+	if [ "$KERNEL" = vanilla ]; then
+		LAT_CONFIGS=vanilla
+	else
+		LAT_CONFIGS="serial mt$(nproc)"
+	fi
+	for cfg in $LAT_CONFIGS; do
+		select_config "$cfg" || { fail "cannot select $cfg"; continue; }
+		for batch in $LAT_BATCHES_4K; do
+			bench "$cfg" migrate-bench latency 4k "$TOTAL_KB" "$batch" 1 "$LAT_CALLS_4K" "$LAT_REPS"
+		done
+		for batch in $LAT_BATCHES_THP; do
+			bench "$cfg" migrate-bench latency thp "$THP_TOTAL_KB" "$batch" 1 "$LAT_CALLS_THP" "$LAT_REPS"
+		done
+	done
 fi
-for cfg in $LAT_CONFIGS; do
-	select_config "$cfg" || { fail "cannot select $cfg"; continue; }
-	for batch in $LAT_BATCHES_4K; do
-		bench "$cfg" migrate-bench latency 4k "$TOTAL_KB" "$batch" 1 "$LAT_CALLS_4K" "$LAT_REPS"
-	done
-	for batch in $LAT_BATCHES_THP; do
-		bench "$cfg" migrate-bench latency thp "$THP_TOTAL_KB" "$batch" 1 "$LAT_CALLS_THP" "$LAT_REPS"
-	done
-done
 
 # The ceiling: what one and all vCPUs can copy from node 0 to node 1
-for threads in 1 "$(nproc)"; do
-	bench "$KERNEL" migrate-bench memcpy 64 "$threads" "$REPS"
-done
+if part memcpy; then
+	for threads in 1 "$(nproc)"; do
+		bench "$KERNEL" migrate-bench memcpy 64 "$threads" "$REPS"
+	done
+fi
 
 # TLB shootdowns and pages/s while threads on every vCPU touch the
 # memory: they write 4 KiB pages and THPs, and read 4 KiB pages made
 # read-only ("ro": the patched kernel defers their flush,
-# vm.migrate_deferred_flush_pages); the patched kernel also with 16 THPs
+# vm.migrate_deferred_flush_pages; "ro-busy": threads mostly busy with
+# memory of their own, so running, not waiting on migration entries,
+# when a flush comes); the patched kernel also with 16 THPs
 # per batch (vm.migrate_batch_thps), so that THPs share a batch's TLB
 # flush, and "ro" without the deferral.  Interleaved, as the throughput
 # runs are.
-select_config serial || fail "cannot select serial"
-BATCH_THPS=/proc/sys/vm/migrate_batch_thps
-DEFERRED=/proc/sys/vm/migrate_deferred_flush_pages
-for rep in $(seq "$LOAD_REPS"); do
-	for kind in 4k thp ro; do
-		bench "$KERNEL" migrate-bench load $kind 64 "$(nproc)" "$LOAD_S"
+if part load; then
+	select_config serial || fail "cannot select serial"
+	BATCH_THPS=/proc/sys/vm/migrate_batch_thps
+	DEFERRED=/proc/sys/vm/migrate_deferred_flush_pages
+	for rep in $(seq "$LOAD_REPS"); do
+		for kind in 4k thp ro ro-busy; do
+			bench "$KERNEL" migrate-bench load $kind 64 "$(nproc)" "$LOAD_S"
+		done
+		if [ "$KERNEL" = patched ] && [ -e $DEFERRED ]; then
+			deferred=$(cat $DEFERRED)
+			echo 0 > $DEFERRED || fail "cannot set $DEFERRED"
+			for kind in ro ro-busy; do
+				bench patched-nodefer migrate-bench load $kind 64 "$(nproc)" "$LOAD_S"
+			done
+			echo "$deferred" > $DEFERRED
+		fi
+		if [ "$KERNEL" = patched ] && [ -e $BATCH_THPS ]; then
+			echo 16 > $BATCH_THPS || fail "cannot set $BATCH_THPS"
+			bench patched-b16 migrate-bench load thp 64 "$(nproc)" "$LOAD_S"
+			echo 1 > $BATCH_THPS
+		fi
 	done
-	if [ "$KERNEL" = patched ] && [ -e $DEFERRED ]; then
-		deferred=$(cat $DEFERRED)
-		echo 0 > $DEFERRED || fail "cannot set $DEFERRED"
-		bench patched-nodefer migrate-bench load ro 64 "$(nproc)" "$LOAD_S"
-		echo "$deferred" > $DEFERRED
-	fi
-	if [ "$KERNEL" = patched ] && [ -e $BATCH_THPS ]; then
-		echo 16 > $BATCH_THPS || fail "cannot set $BATCH_THPS"
-		bench patched-b16 migrate-bench load thp 64 "$(nproc)" "$LOAD_S"
-		echo 1 > $BATCH_THPS
-	fi
-done
+fi
 
 # NUMA balancing at work: memory starts on node 1 while threads on node
 # 0 sweep it; hint-fault latency, time to placement, sweeps done and
 # kmigrated's CPU time.  The faulting task migrates ("vanilla", "sync":
-# kmigrated disabled) or kmigrated does.  Scans are sped up so that a run
-# takes seconds; the copy policies are those the load test left (serial).
+# kmigrated disabled) or kmigrated does; each repetition runs both, in
+# turn.  Then the same from node 2 with numa_balancing=2, where node 2 is
+# a lower memory tier (the VM's HMAT): promotion.  Scans are sped up so
+# that a run takes seconds; the copy policies are those the load test
+# left (serial).
 NUMAB=/sys/kernel/debug/sched/numa_balancing
-numab_run() {
+KMIGRATED=/proc/sys/vm/kmigrated_enabled
+NUMAB_CONFIGS=vanilla
+[ "$KERNEL" = vanilla ] || NUMAB_CONFIGS="sync kmigrated"
+# numab_runs FROM: every kind and configuration, NUMAB_REPS times
+numab_runs() {
 	for kind in 4k thp; do
 		for rep in $(seq "$NUMAB_REPS"); do
-			bench "$1" migrate-bench numab "$kind" "$NUMAB_MB" 2 "$NUMAB_S"
+			for cfg in $NUMAB_CONFIGS; do
+				case $cfg in
+				sync)	echo 0 > $KMIGRATED ;;
+				kmigrated) echo 1 > $KMIGRATED ;;
+				esac
+				bench "$cfg" migrate-bench numab "$kind" "$NUMAB_MB" 2 "$NUMAB_S" "$1"
+			done
+		done
+	done
+	[ ! -e $KMIGRATED ] || echo 0 > $KMIGRATED
+}
+# tier_of NODE: N of the memory_tierN whose nodelist ("0-1", "2") holds NODE
+tier_of() {
+	local d r
+
+	for d in /sys/devices/virtual/memory_tiering/memory_tier*; do
+		for r in $(tr , ' ' < "$d/nodelist" 2>/dev/null); do
+			if [ "$1" -ge "${r%-*}" ] && [ "$1" -le "${r#*-}" ]; then
+				echo "${d##*memory_tier}"
+				return
+			fi
 		done
 	done
 }
-if [ -d $NUMAB ]; then
+if part numab && [ -d $NUMAB ]; then
+	if [ "$KERNEL" = patched ] && [ ! -e $KMIGRATED ]; then
+		fail "the patched kernel has no kmigrated"
+	fi
 	echo 100 > $NUMAB/scan_delay_ms
 	echo 100 > $NUMAB/scan_period_min_ms
 	echo 400 > $NUMAB/scan_period_max_ms
 	echo 64 > $NUMAB/scan_size_mb
 	echo 1 > /proc/sys/kernel/numa_balancing
-	if [ "$KERNEL" = vanilla ]; then
-		numab_run vanilla
-	elif [ -e /proc/sys/vm/kmigrated_enabled ]; then
-		echo 0 > /proc/sys/vm/kmigrated_enabled
-		numab_run sync
-		echo 1 > /proc/sys/vm/kmigrated_enabled
-		numab_run kmigrated
-		echo 0 > /proc/sys/vm/kmigrated_enabled
+	numab_runs 1
+	tier0=$(tier_of 0) tier2=$(tier_of 2)
+	echo "BENCH,tiers,kernel=$KERNEL,node0=${tier0:--1},node2=${tier2:--1}"
+	if [ -n "$tier0" ] && [ -n "$tier2" ] && [ "$tier2" -gt "$tier0" ]; then
+		echo 2 > /proc/sys/kernel/numa_balancing
+		numab_runs 2
 	fi
 	echo 0 > /proc/sys/kernel/numa_balancing
 fi
@@ -204,7 +256,8 @@ fi
 # Where the time goes: share of migrate_pages() spent in the batch copy,
 # from the mm_migrate_copy_batch tracepoint (the patched kernel has it)
 T=/sys/kernel/tracing
-if [ "$KERNEL" = patched ] && [ -e $T/events/migrate/mm_migrate_copy_batch ]; then
+if part cost && [ "$KERNEL" = patched ] &&
+   [ -e $T/events/migrate/mm_migrate_copy_batch ]; then
 	echo 1 > $T/events/migrate/mm_migrate_copy_batch/enable
 	for ws in $WORKSETS_KB; do
 		for kind in 4k thp; do
@@ -228,7 +281,7 @@ fi
 # side is emulated and the engine's waits are real time: the crossover
 # shows the mechanism, not hardware's.  CAL_REPS calibrations per model
 # (dcbm reloaded for each), for the noise.
-if [ -d $SIM ]; then
+if part calibration && [ -d $SIM ]; then
 	for model in memcpy ptdma; do
 		for rep in $(seq "$CAL_REPS"); do
 			set_copy_policy serial

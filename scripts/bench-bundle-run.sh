@@ -13,8 +13,8 @@
 # BENCH_CPUS: vCPUs, default this machine's cores (at most 64, even);
 # VM_NODE_MB, BENCH_TIMEOUT (seconds per kernel, default 3600): see
 # scripts/bench-vms.sh; COPY_MIB, COPY_REPS: see scripts/bench-copy-run.sh.
-# RESULTS: another folder for the results.  BENCH_PARTS: "vm copy" (the
-# default), or one of them.
+# RESULTS: another folder for the results.  BENCH_PARTS: "vm copy", or
+# one of them; default: what the bundle holds (VERSION's parts=).
 #
 # Back on the build machine, with results-<time>.tar.gz unpacked:
 # scripts/bench.sh --report results/ and scripts/bench-copy-report.py
@@ -30,11 +30,13 @@ mkdir -p "$RESULTS"
 RESULTS=$(cd "$RESULTS" && pwd)
 cp "$TOP/VERSION" "$RESULTS/bundle"
 
+PARTS=${BENCH_PARTS:-$(sed -n 's/^parts=//p' "$TOP/VERSION")}
+PARTS=${PARTS:-vm copy}
 rc=0
-case " ${BENCH_PARTS:-vm copy} " in *" vm "*)
+case " $PARTS " in *" vm "*)
 	"$TOP/scripts/bench-vms.sh" "$TOP/images" "$RESULTS" "$@" || rc=$? ;;
 esac
-case " ${BENCH_PARTS:-vm copy} " in *" copy "*)
+case " $PARTS " in *" copy "*)
 	stage "copy benchmark (UML)" "$TOP/scripts/bench-copy-run.sh" \
 		"$TOP/uml/bin/linux" "$TOP/uml/bin/memcpy-host" "$RESULTS/copy" ||
 		rc=1 ;;

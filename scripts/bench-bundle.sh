@@ -19,6 +19,8 @@
 #   VERSION                 what was packed, from which commit
 # The mode (default quick) is the one run.sh uses unless told otherwise.
 # BENCH_PREBUILT=1 packs the release kernels in build/ as they are.
+# BENCH_PARTS=vm leaves the copy benchmark (and its UML build) out; run.sh
+# then runs the VMs only.
 . "$(dirname "$0")/lib.sh"
 
 MODE=${1:-quick}
@@ -77,17 +79,21 @@ EOF
 chmod +x "$DIR/qemu/bin/qemu-system-x86_64" "$DIR/run.sh" "$DIR"/scripts/*.sh
 "$DIR/qemu/bin/qemu-system-x86_64" --version >/dev/null || die "the bundled QEMU does not start"
 
-note "UML"
-"$TOP/scripts/bench-copy.sh" --build
-cp "$BUILD"/kunit-bench/{linux,memcpy-host} "$DIR/uml/bin/"
-for f in "$DIR"/uml/bin/*; do
-	! ldd "$f" >/dev/null 2>&1 || die "$f is not linked statically"
-done
+PARTS=${BENCH_PARTS:-vm copy}
+case " $PARTS " in *" copy "*)
+	note "UML"
+	"$TOP/scripts/bench-copy.sh" --build
+	cp "$BUILD"/kunit-bench/{linux,memcpy-host} "$DIR/uml/bin/"
+	for f in "$DIR"/uml/bin/*; do
+		! ldd "$f" >/dev/null 2>&1 || die "$f is not linked statically"
+	done
+esac
 
 {
 	echo "harness=$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)"
 	echo "made=$(date -u +%Y%m%dT%H%M%SZ)"
 	echo "mode=$MODE"
+	echo "parts=$PARTS"
 	echo "kconfig=$(cat "$DIR/images/kconfig")"
 	echo "qemu=$("$DIR/qemu/bin/qemu-system-x86_64" --version | head -1)"
 } > "$DIR/VERSION"

@@ -32,18 +32,40 @@ cpu_range() { if [ "$1" = "$2" ]; then echo "$1"; else echo "$1-$2"; fi; }
 mkdir -p "$LOGDIR"
 rm -f "$LOGDIR"/console.log "$LOGDIR"/tests.log
 
+# HMAT (x86): node 2 is slower memory than the CPU nodes' own, a CXL
+# expander's figures in round numbers, so that the kernel's memory tiers
+# (CONFIG_ACPI_HMAT) put it in a lower tier and numa_balancing=2 promotes
+# from it.  Node 2's initiator is node 0; every initiator-target pair is
+# listed.  hmat_pair INITIATOR TARGET LATENCY_NS BANDWIDTH: one pair.
+hmat=()
+hmat_pair() {
+	hmat+=(-numa "hmat-lb,initiator=$1,target=$2,hierarchy=memory,data-type=access-latency,latency=$3"
+	       -numa "hmat-lb,initiator=$1,target=$2,hierarchy=memory,data-type=access-bandwidth,bandwidth=$4")
+}
+if [ "$KARCH" = x86_64 ]; then
+	hmat=(-machine hmat=on)
+	node2_initiator=,initiator=0
+	for i in 0 1; do
+		hmat_pair "$i" "$i" 80 20G		# local DRAM
+		hmat_pair "$i" $((1 - i)) 130 10G	# the other socket's
+		hmat_pair "$i" 2 250 5G			# the expander
+	done
+fi
+
 numa=()
 for n in 0 1 2; do
 	numa+=(-object "memory-backend-ram,id=mem$n,size=${MEM_PER_NODE}M")
 done
 numa+=(-numa "node,nodeid=0,cpus=$(cpu_range 0 $((HALF - 1))),memdev=mem0"
        -numa "node,nodeid=1,cpus=$(cpu_range "$HALF" $((2 * HALF - 1))),memdev=mem1"
-       -numa node,nodeid=2,memdev=mem2
+       -numa "node,nodeid=2,memdev=mem2${node2_initiator:-}"
        # SLIT: the CPU nodes are one hop apart, the memory-only node is
        # farther from both.
        -numa dist,src=0,dst=1,val=21
        -numa dist,src=0,dst=2,val=30
-       -numa dist,src=1,dst=2,val=30)
+       -numa dist,src=1,dst=2,val=30
+       # after the nodes, whose CPUs make them initiators
+       "${hmat[@]}")
 
 case $KARCH in
 x86_64)	QEMU=(qemu-system-x86_64 -cpu max) CONSOLE=ttyS0 ;;
