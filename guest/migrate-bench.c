@@ -35,8 +35,9 @@
  *	CPU that a flush interrupts) per 1000 pages and per THP moved,
  *	the flushes that targeted other CPUs (nr_tlb_remote_flush, -1 where
  *	the kernel does not count them: x86 CONFIG_DEBUG_TLBFLUSH), and
- *	the AnonHugePages left at the end (THPs split by migration move as
- *	4 KiB pages and flush as such).
+ *	the AnonHugePages left at the end (a THP split by migration leaves
+ *	all but its first page behind in later rounds: the report counts
+ *	such runs apart).
  *   migrate-bench numab KIND MB THREADS SECONDS [FROM]
  *	NUMA balancing at work: MB of KIND memory starts on node FROM
  *	(default 1; a lower memory tier with numa_balancing=2) while

@@ -200,8 +200,7 @@ fi
 # kmigrated disabled) or kmigrated does; each repetition runs both, in
 # turn.  Then the same from node 2 with numa_balancing=2, where node 2 is
 # a lower memory tier (the VM's HMAT): promotion.  Scans are sped up so
-# that a run takes seconds; the copy policies are those the load test
-# left (serial).
+# that a run takes seconds; the patched kernel copies with serial.
 NUMAB=/sys/kernel/debug/sched/numa_balancing
 KMIGRATED=/proc/sys/vm/kmigrated_enabled
 NUMAB_CONFIGS=vanilla
@@ -238,6 +237,7 @@ if part numab && [ -d $NUMAB ]; then
 	if [ "$KERNEL" = patched ] && [ ! -e $KMIGRATED ]; then
 		fail "the patched kernel has no kmigrated"
 	fi
+	select_config serial || fail "cannot select serial
 	echo 100 > $NUMAB/scan_delay_ms
 	echo 100 > $NUMAB/scan_period_min_ms
 	echo 400 > $NUMAB/scan_period_max_ms
