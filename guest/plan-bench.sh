@@ -27,6 +27,10 @@ NUMAB_REPS=3 LOAD_REPS=3 LAT_REPS=3 CAL_REPS=3
 # balancing runs, load_reps= the load runs.
 NUMAB_S=${numab_s:-$NUMAB_S} NUMAB_REPS=${numab_reps:-$NUMAB_REPS}
 LOAD_REPS=${load_reps:-$LOAD_REPS}
+# lat_batches_4k= and lat_batches_thp= replace the latency part's batch
+# sizes; set empty, they leave that kind out
+LAT_BATCHES_4K=${lat_batches_4k-$LAT_BATCHES_4K}
+LAT_BATCHES_THP=${lat_batches_thp-$LAT_BATCHES_THP}
 part() {
 	[ -n "${bench_only:-}" ] || return 0
 	case ",$bench_only," in *",$1,"*) return 0 ;; esac
@@ -237,7 +241,7 @@ if part numab && [ -d $NUMAB ]; then
 	if [ "$KERNEL" = patched ] && [ ! -e $KMIGRATED ]; then
 		fail "the patched kernel has no kmigrated"
 	fi
-	select_config serial || fail "cannot select serial
+	select_config serial || fail "cannot select serial"
 	echo 100 > $NUMAB/scan_delay_ms
 	echo 100 > $NUMAB/scan_period_min_ms
 	echo 400 > $NUMAB/scan_period_max_ms

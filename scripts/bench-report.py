@@ -209,7 +209,13 @@ def gnuplot(rundir, name, script):
     head = (f"set terminal pngcairo size 1100,{850 if name == 'latency' else 450} "
             f"noenhanced font ',10'\nset output '{png}'\n"
             "set datafile missing '-'\nset grid\n")
-    subprocess.run(['gnuplot'], input=head + script, text=True, check=True)
+    try:
+        subprocess.run(['gnuplot'], input=head + script, text=True, check=True)
+    except subprocess.CalledProcessError:
+        # e.g. a partial run (bench_only=) with one panel's data missing:
+        # the table stands without its plot
+        print(f'warning: no {name}.png: gnuplot failed', file=sys.stderr)
+        return None
     return png
 
 
@@ -231,11 +237,14 @@ unset multiplot
 """)
 
 
-def render(md, link):
-    """md's lines, plots as links link(name) gives (None: leave out)"""
+def render(md, link, plots=None):
+    """md's lines, plots as links link(name) gives (None: leave out), only
+    those made where @plots says"""
     out = []
     for item in md:
         if isinstance(item, tuple):
+            if plots is not None and not plots.get(item[0]):
+                continue
             target = link(item[0])
             if target:
                 out.extend([f'![{PLOTS[item[0]]}]({target})', ''])
@@ -475,11 +484,12 @@ def main():
     load_table(md, rows, rundir, plots, vcpus)
     numab_table(md, rows, rundir, plots)
 
+    plots = {n: p for n, p in plots.items() if p}
     info['plots'] = {n: os.path.basename(p) for n, p in plots.items()}
     with open(os.path.join(rundir, 'results.json'), 'w') as f:
         json.dump(info, f, indent=1)
     with open(os.path.join(rundir, 'results.md'), 'w') as f:
-        f.write(render(md, lambda n: f'{n}.png') + '\n')
+        f.write(render(md, lambda n: f'{n}.png', plots) + '\n')
 
     # Latest results where the README and cover letter can quote them,
     # unless told not to (BENCH_PUBLISH=0: a run kept beside the latest)
@@ -489,7 +499,7 @@ def main():
     bench = os.path.join(TOP, 'bench')
     os.makedirs(bench, exist_ok=True)
     with open(os.path.join(bench, 'latest.md'), 'w') as f:
-        f.write(render(md, bench_name) + '\n')
+        f.write(render(md, bench_name, plots) + '\n')
     shutil.copy(os.path.join(rundir, 'results.json'), os.path.join(bench, 'latest.json'))
     for name in PLOTS:
         dst = os.path.join(bench, bench_name(name))
@@ -503,7 +513,7 @@ def main():
     begin, end = '<!-- bench:begin -->', '<!-- bench:end -->'
     if begin in text and end in text:
         text = (text[:text.index(begin) + len(begin)] + '\n' +
-                render(md, lambda n: 'bench/' + bench_name(n)) + '\n' +
+                render(md, lambda n: 'bench/' + bench_name(n), plots) + '\n' +
                 text[text.index(end):])
         with open(readme, 'w') as f:
             f.write(text)
