@@ -60,6 +60,8 @@ cp "$BUSYBOX" "$ROOT/bin/busybox"
 cp "$TOP/guest/init" "$ROOT/init"
 cp "$TOP/guest/lib.sh" "$ROOT/lib.sh"
 cp "$TOP/guest/stress.sh" "$ROOT/stress.sh"
+# busybox sh runs it in the guest, after a boot: catch a syntax error here
+bash -n "$PLAN" || die "$PLAN: syntax error"
 cp "$PLAN" "$ROOT/plan.sh"
 chmod +x "$ROOT/init"
 
