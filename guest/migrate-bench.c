@@ -559,7 +559,7 @@ static int load(const char *kind, size_t mb, int threads, int seconds)
 	t0 = now();
 	end = t0 + seconds;
 	while (now() < end) {
-		/* to node 1 on odd rounds (the first), back to 0 on even ones */
+		/* to node 1 in the first round, back to 0 in the next, ... */
 		for (size_t i = 0; i < nr; i++)
 			nodes[i] = !(rounds & 1);
 		if (move_pages(0, nr, addrs, nodes, status, 0) < 0) {
