@@ -45,6 +45,9 @@ cpus=$((cpus / 2 * 2))
 	note "BENCH_CPUS=$want: using $cpus vCPUs (even, 2 to $max)"
 export VM_CPUS=$cpus
 export VM_NODE_MB=${VM_NODE_MB:-$((cpus > 16 ? 1024 + 32 * (cpus - 16) : 1024))}
+# The benchmarks hotplug no memory (configs/release.config has no memory
+# hotplug): no node 3, the same VM as before it existed
+export VM_HOTPLUG_MB=${VM_HOTPLUG_MB:-0}
 avail=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo 2>/dev/null || true)
 if [ -n "$avail" ] && [ "$avail" -lt $((3 * VM_NODE_MB + 512)) ]; then
 	note "warning: the VM needs $((3 * VM_NODE_MB)) MiB, $avail MiB available"

@@ -7,7 +7,11 @@
 # Layout: VM_CPUS vCPUs (default 4, at least 2), 3 NUMA nodes.  Nodes 0
 # and 1 have half of the vCPUs each (node 0 one more when their number is
 # odd) and VM_NODE_MB (default 1024) MiB each; node 2 has VM_NODE_MB and
-# no CPUs, like a CXL memory expander.
+# no CPUs, like a CXL memory expander.  x86 adds node 3: no CPUs, and
+# only a DIMM of VM_HOTPLUG_MB (default 256; 0: no node 3) that the
+# kernel hot-adds at boot (ACPI memory hotplug) and can take offline
+# again, for the tests of memory hotplug; as fast as node 0's memory
+# (the same memory tier), as if it sat on node 0's socket.
 # VM_ACCEL=kvm selects KVM (only when asked: nested KVM hangs on the
 # project's build machines instead of failing).  Needs bash, coreutils and
 # qemu-system-x86_64 on PATH only: the "make bench-bundle" tarball runs
@@ -19,6 +23,14 @@
 KERNEL=$1 INITRD=$2 LOGDIR=$3 TIMEOUT=${4:-900}
 ACCEL=${VM_ACCEL:-tcg,thread=multi}
 MEM_PER_NODE=${VM_NODE_MB:-1024}
+HOTPLUG_MB=${VM_HOTPLUG_MB:-256}
+case $HOTPLUG_MB in
+''|*[!0-9]*) die "VM_HOTPLUG_MB=$HOTPLUG_MB: not a number" ;;
+esac
+# (x86 memory blocks are 128 MiB)
+[ $((HOTPLUG_MB % 128)) = 0 ] ||
+	die "VM_HOTPLUG_MB=$HOTPLUG_MB: not a multiple of 128"
+[ "$KARCH" = x86_64 ] || HOTPLUG_MB=0
 CPUS=${VM_CPUS:-4}
 case $CPUS in
 ''|*[!0-9]*) die "VM_CPUS=$CPUS: not a number" ;;
@@ -50,6 +62,10 @@ if [ "$KARCH" = x86_64 ]; then
 		hmat_pair "$i" $((1 - i)) 130 10G	# the other socket's
 		hmat_pair "$i" 2 250 5G			# the expander
 	done
+	if [ "$HOTPLUG_MB" != 0 ]; then
+		hmat_pair 0 3 80 20G			# node 0's socket
+		hmat_pair 1 3 130 10G
+	fi
 fi
 
 numa=()
@@ -63,9 +79,19 @@ numa+=(-numa "node,nodeid=0,cpus=$(cpu_range 0 $((HALF - 1))),memdev=mem0"
        # farther from both.
        -numa dist,src=0,dst=1,val=21
        -numa dist,src=0,dst=2,val=30
-       -numa dist,src=1,dst=2,val=30
-       # after the nodes, whose CPUs make them initiators
-       "${hmat[@]}")
+       -numa dist,src=1,dst=2,val=30)
+mem=$((MEM_PER_NODE * 3))M
+if [ "$HOTPLUG_MB" != 0 ]; then
+	numa+=(-numa node,nodeid=3,initiator=0
+	       -numa dist,src=0,dst=3,val=12
+	       -numa dist,src=1,dst=3,val=21
+	       -numa dist,src=2,dst=3,val=30
+	       -object "memory-backend-ram,id=mem3,size=${HOTPLUG_MB}M"
+	       -device pc-dimm,id=dimm3,memdev=mem3,node=3)
+	mem=$mem,slots=1,maxmem=$((MEM_PER_NODE * 3 + HOTPLUG_MB))M
+fi
+# after the nodes, whose CPUs make them initiators
+numa+=("${hmat[@]}")
 
 case $KARCH in
 x86_64)	QEMU=(qemu-system-x86_64 -cpu max) CONSOLE=ttyS0 ;;
@@ -80,7 +106,7 @@ CMDLINE="console=$CONSOLE panic=-1 log_buf_len=4M ${VM_CMDLINE:-}"
 rc=0
 timeout --foreground "$TIMEOUT" "${QEMU[@]}" \
 	-accel "$ACCEL" -smp "$CPUS,sockets=2,cores=$HALF,threads=1,maxcpus=$((2 * HALF))" \
-	-m $((MEM_PER_NODE * 3))M "${numa[@]}" \
+	-m "$mem" "${numa[@]}" \
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE" \
 	-display none -no-reboot -monitor none \
 	-serial file:"$LOGDIR/console.log" -serial file:"$LOGDIR/tests.log" \
