@@ -45,8 +45,14 @@
  *	touch, for SECONDS.  Touches slower than SLOW_TOUCH_NS are hint
  *	faults (with their migration when it is synchronous): their count
  *	and p50/p99, the time until 99% of the pages are on node 0, pages
- *	migrated and promoted (pgpromote_success), sweeps done, and the CPU
- *	time the kmigrated threads used.
+ *	migrated and promoted (pgpromote_success), sweeps done, the pages
+ *	that found kmigrated's queue full and were migrated by the faulting
+ *	task (kmigrated_fallback_sync), and the CPU time the kmigrated
+ *	threads used.  Then the hint faults as the kernel
+ *	times them, from the placement decision to the fault's return
+ *	(hint_timing_start()): count, p50 and p99 of all of them and of those
+ *	on a misplaced folio, which migrate it or queue it (-1 where the
+ *	kernel cannot time them).
  *
  * Every result is one line: "BENCH,<mode>,<key=value>,...", which
  * scripts/bench-report.py collects.  Exits non-zero only when a run
@@ -54,6 +60,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <numa.h>
 #include <numaif.h>
@@ -660,6 +667,215 @@ static unsigned long kmigrated_ticks(void)
 	return sum;
 }
 
+/*
+ * Hint-fault latency as the kernel sees it, the same way on both kernels
+ * (the touch timing above is mostly TCG's with many vCPUs).  Every NUMA
+ * hint fault, PTE or PMD, runs in __handle_mm_fault() and calls
+ * numa_migrate_check(), which decides where the folio belongs: a node to
+ * migrate it to, or NUMA_NO_NODE.  From there the fault migrates it, or
+ * queues it for kmigrated, and returns.  Return probes on both functions
+ * are joined per task by histogram triggers: the time from
+ * numa_migrate_check()'s return to __handle_mm_fault()'s, and the node
+ * it chose, go into a synthetic event, whose two histograms (100 ns steps
+ * below 1 ms, 10 us steps above) are read at the end.  What comes before
+ * the decision (finding the folio, the policy) is the same code on both
+ * sides and is left out, and so is most of the probes' own cost, which
+ * under TCG is tens of microseconds.  Faults without a hint never reach
+ * numa_migrate_check() and are not counted.  Needs CONFIG_KPROBE_EVENTS
+ * and CONFIG_HIST_TRIGGERS (configs/release.config); elsewhere the
+ * results are -1.
+ */
+#define TRACEFS		"/sys/kernel/tracing/"
+#define HINT_GROUP	"migrate_bench"
+#define HINT_EVENT	"migrate_bench_hint_fault"
+#define HINT_HIST	TRACEFS "events/synthetic/" HINT_EVENT "/"
+/* the bucket steps and where the second histogram starts, in ns */
+#define HINT_FINE_NS	100
+#define HINT_COARSE_NS	10000
+#define HINT_SPLIT_NS	1000000
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
+
+static const struct {
+	const char *file, *setup, *undo;	/* undo NULL: "!" + setup */
+} hint_timing[] = {
+	{ "dynamic_events", "s:" HINT_EVENT " u64 lat_ns; s32 target",
+	  "-:synthetic/" HINT_EVENT },
+	{ "dynamic_events", "r:" HINT_GROUP "/hint_checked numa_migrate_check target=$retval:s32",
+	  "-:" HINT_GROUP "/hint_checked" },
+	{ "dynamic_events", "r:" HINT_GROUP "/fault_exit __handle_mm_fault",
+	  "-:" HINT_GROUP "/fault_exit" },
+	{ "events/" HINT_GROUP "/hint_checked/trigger",
+	  "hist:keys=common_pid:t0=common_timestamp,tgt=target", NULL },
+	{ "events/" HINT_GROUP "/fault_exit/trigger",
+	  "hist:keys=common_pid:lat=common_timestamp-$t0,node=$tgt:"
+	  "onmatch(" HINT_GROUP ".hint_checked).trace(" HINT_EVENT ",$lat,$node)", NULL },
+	{ "events/synthetic/" HINT_EVENT "/trigger",
+	  "hist:keys=target,lat_ns.buckets=" STR(HINT_FINE_NS)
+	  ":size=16384 if lat_ns < " STR(HINT_SPLIT_NS), NULL },
+	{ "events/synthetic/" HINT_EVENT "/trigger",
+	  "hist:keys=target,lat_ns.buckets=" STR(HINT_COARSE_NS)
+	  ":size=16384 if lat_ns >= " STR(HINT_SPLIT_NS), NULL },
+};
+
+static int tracefs_write(const char *file, const char *prefix, const char *line)
+{
+	char path[256], cmd[512];
+	int fd, len, ret = 0;
+
+	snprintf(path, sizeof(path), TRACEFS "%s", file);
+	len = snprintf(cmd, sizeof(cmd), "%s%s\n", prefix, line);
+	/*
+	 * O_APPEND without stdio: opening dynamic_events with O_TRUNC deletes
+	 * every dynamic event, and fopen("a") seeks to the end, which tracefs
+	 * refuses
+	 */
+	fd = open(path, O_WRONLY | O_APPEND);
+	if (fd < 0)
+		return -1;
+	if (write(fd, cmd, len) != len)
+		ret = -1;
+	close(fd);
+	return ret;
+}
+
+/* What tracefs said about the last commands it refused */
+static void show_error_log(void)
+{
+	FILE *f = fopen(TRACEFS "error_log", "r");
+	char line[512];
+
+	while (f && fgets(line, sizeof(line), f))
+		fputs(line, stderr);
+	if (f)
+		fclose(f);
+}
+
+/* Undo hint_timing[] from entry @n - 1 down; quiet: nothing may be there */
+static void hint_timing_stop(size_t n)
+{
+	while (n--) {
+		if (hint_timing[n].undo)
+			tracefs_write(hint_timing[n].file, "", hint_timing[n].undo);
+		else
+			tracefs_write(hint_timing[n].file, "!", hint_timing[n].setup);
+	}
+}
+
+static bool hint_timing_start(void)
+{
+	size_t n = sizeof(hint_timing) / sizeof(hint_timing[0]);
+
+	/* what a run that died left behind */
+	hint_timing_stop(n);
+	for (size_t i = 0; i < n; i++) {
+		if (!tracefs_write(hint_timing[i].file, "", hint_timing[i].setup))
+			continue;
+		fprintf(stderr, "hint-fault timing: cannot write '%s' to %s: %m\n",
+			hint_timing[i].setup, hint_timing[i].file);
+		show_error_log();
+		hint_timing_stop(i);
+		return false;
+	}
+	return true;
+}
+
+struct hint_bucket {
+	unsigned long long mid_ns, hits;
+	bool misplaced;		/* numa_migrate_check() chose a node */
+};
+
+static int cmp_bucket(const void *a, const void *b)
+{
+	const struct hint_bucket *x = a, *y = b;
+
+	return x->mid_ns < y->mid_ns ? -1 : x->mid_ns > y->mid_ns;
+}
+
+/* The @pct percentile of @b's faults (misplaced ones only if @misplaced) */
+static double hint_pct_us(const struct hint_bucket *b, size_t n,
+			  bool misplaced, unsigned long long total, int pct)
+{
+	unsigned long long seen = 0, rank = (total * pct + 99) / 100;
+
+	for (size_t i = 0; i < n; i++) {
+		if (misplaced && !b[i].misplaced)
+			continue;
+		seen += b[i].hits;
+		if (seen >= rank && rank)
+			return b[i].mid_ns / 1e3;
+	}
+	return -1;
+}
+
+struct hint_result {
+	long long all, misplaced, dropped, missed;
+	double all_p50, all_p99, mis_p50, mis_p99;
+};
+
+/*
+ * Read the histograms and the probes' misses into @r, then remove
+ * everything hint_timing_start() set up.
+ */
+static void hint_timing_read(struct hint_result *r)
+{
+	size_t n = 0, cap = 1024;
+	struct hint_bucket *b = malloc(cap * sizeof(*b));
+	FILE *f = fopen(HINT_HIST "hist", "r");
+	char line[512], name[128];
+	unsigned long long hits, missed;
+
+	*r = (struct hint_result){ 0 };
+	while (b && f && fgets(line, sizeof(line), f)) {
+		char *t = strstr(line, "target:"), *l = strstr(line, "lat_ns: ~");
+		char *h = strstr(line, "hitcount:"), *end;
+		unsigned long long lo, hi;
+		long long node;
+
+		if (sscanf(line, " Dropped: %llu", &hits) == 1)
+			r->dropped += hits;
+		if (!t || !l || !h)
+			continue;
+		node = strtoll(t + 7, NULL, 10);
+		lo = strtoull(l + 9, &end, 10);
+		hi = *end == '-' ? strtoull(end + 1, NULL, 10) : lo;
+		if (n == cap) {
+			struct hint_bucket *more = realloc(b, 2 * cap * sizeof(*b));
+
+			if (!more)
+				break;
+			b = more;
+			cap *= 2;
+		}
+		/* NUMA_NO_NODE prints as -1 or as its unsigned value */
+		b[n] = (struct hint_bucket){ .mid_ns = (lo + hi + 1) / 2,
+					     .hits = strtoull(h + 9, NULL, 10),
+					     .misplaced = node >= 0 && node < 1024 };
+		r->all += b[n].hits;
+		r->misplaced += b[n].misplaced ? b[n].hits : 0;
+		n++;
+	}
+	if (f)
+		fclose(f);
+	f = fopen(TRACEFS "kprobe_profile", "r");
+	while (f && fscanf(f, "%127s %llu %llu", name, &hits, &missed) == 3)
+		if (!strncmp(name, HINT_GROUP "/", strlen(HINT_GROUP "/")))
+			r->missed += missed;
+	if (f)
+		fclose(f);
+	hint_timing_stop(sizeof(hint_timing) / sizeof(hint_timing[0]));
+	if (!b) {
+		r->all = r->misplaced = -1;
+		return;
+	}
+	qsort(b, n, sizeof(*b), cmp_bucket);
+	r->all_p50 = hint_pct_us(b, n, false, r->all, 50);
+	r->all_p99 = hint_pct_us(b, n, false, r->all, 99);
+	r->mis_p50 = hint_pct_us(b, n, true, r->misplaced, 50);
+	r->mis_p99 = hint_pct_us(b, n, true, r->misplaced, 99);
+	free(b);
+}
+
 /* Fraction of [mem, mem + size) on @node */
 static double share_on(char *mem, size_t size, int node)
 {
@@ -691,10 +907,16 @@ static int numab(const char *kind, size_t mb, int threads, int seconds,
 	char *raw, *mem = alloc_on(size, from, kind, &raw);
 	struct sweeper sw[64];
 	pthread_t tid[64];
-	unsigned long ticks, migrated, promoted, hint, kmig, sweeps = 0;
+	unsigned long ticks, migrated, promoted, hint, kmig, fallback;
+	unsigned long sweeps = 0;
 	unsigned int *all;
 	double t0, local_s = -1, end;
 	struct bitmask *cpus = numa_allocate_cpumask();
+	struct hint_result hint_lat = {
+		.all = -1, .misplaced = -1, .dropped = -1, .missed = -1,
+		.all_p50 = -1, .all_p99 = -1, .mis_p50 = -1, .mis_p99 = -1,
+	};
+	bool timed;
 	cpu_set_t set;
 
 	if (!mem || threads < 1 || threads > 64 || numa_node_to_cpus(0, cpus))
@@ -712,6 +934,8 @@ static int numab(const char *kind, size_t mb, int threads, int seconds,
 	promoted = vmstat("pgpromote_success");
 	hint = vmstat("numa_hint_faults");
 	kmig = vmstat("kmigrated_migrated");
+	fallback = vmstat("kmigrated_fallback_sync");
+	timed = hint_timing_start();
 	t0 = now();
 	end = t0 + seconds;
 	for (int i = 0; i < threads; i++) {
@@ -734,6 +958,8 @@ static int numab(const char *kind, size_t mb, int threads, int seconds,
 		sweeps += sw[i].sweeps;
 		nr_slow += sw[i].nr_slow;
 	}
+	if (timed)
+		hint_timing_read(&hint_lat);
 	all = malloc((nr_slow + 1) * sizeof(*all));
 	for (int i = 0; all && i < threads; i++) {
 		memcpy(all + k, sw[i].slow_ns, sw[i].nr_slow * sizeof(*all));
@@ -747,16 +973,22 @@ static int numab(const char *kind, size_t mb, int threads, int seconds,
 	printf("BENCH,numab,kind=%s,from=%d,mb=%zu,threads=%d,seconds=%d,"
 	       "sweeps=%lu,local_s=%.2f,hint_faults=%lu,slow_touches=%zu,"
 	       "fault_p50_us=%.1f,fault_p99_us=%.1f,numa_migrated=%lu,"
-	       "promoted=%lu,kmigrated_migrated=%lu,kmigrated_cpu_ms=%lu,"
-	       "thp_kb=%lu\n",
+	       "promoted=%lu,kmigrated_migrated=%lu,kmigrated_fallback=%lu,"
+	       "kmigrated_cpu_ms=%lu,"
+	       "thp_kb=%lu,hint_timed=%lld,hint_p50_us=%.1f,hint_p99_us=%.1f,"
+	       "misplaced_timed=%lld,misplaced_p50_us=%.1f,"
+	       "misplaced_p99_us=%.1f,timing_dropped=%lld,probe_missed=%lld\n",
 	       kind, from, mb, threads, seconds, sweeps, local_s,
 	       vmstat("numa_hint_faults") - hint, nr_slow,
 	       nr_slow ? all[nr_slow / 2] / 1e3 : 0.0,
 	       nr_slow ? all[nr_slow * 99 / 100] / 1e3 : 0.0, migrated,
 	       vmstat("pgpromote_success") - promoted,
 	       vmstat("kmigrated_migrated") - kmig,
+	       vmstat("kmigrated_fallback_sync") - fallback,
 	       (kmigrated_ticks() - ticks) * 1000 / sysconf(_SC_CLK_TCK),
-	       anon_huge_kb());
+	       anon_huge_kb(), hint_lat.all, hint_lat.all_p50, hint_lat.all_p99,
+	       hint_lat.misplaced, hint_lat.mis_p50, hint_lat.mis_p99,
+	       hint_lat.dropped, hint_lat.missed);
 	free(all);
 	munmap(raw, size + PMD_SIZE);
 	return 0;
