@@ -9,6 +9,9 @@ echo 16 > /proc/sys/vm/nr_hugepages
 # private data (per-block state) and migrate via filemap_migrate_folio().
 # The image is sparse in tmpfs; mkfs.xfs wants 300 MB at least.
 export MIGRATE_COPY_FS_DIR=/mnt/migrate_copy
+# kmigrated's memory_hotplug case takes all of a node's memory offline:
+# the VM's node 3 is there for that (scripts/vm.sh)
+export KMIGRATED_MEMORY_HOTPLUG=1
 mkdir -p $MIGRATE_COPY_FS_DIR
 command -v mkfs.xfs >/dev/null &&
 	truncate -s 320M /tmp/xfs.img &&
