@@ -228,6 +228,8 @@ struct proc_ctx {
 	uint64_t base[NR_AREAS];	/* index of the area's first word */
 	_Atomic uint32_t started, done;	/* writer's generations */
 	_Atomic bool stop_migrating, stop_writing, stop_reading;
+	/* The memcg limit is set (or there is none): THPs may collapse */
+	_Atomic bool may_collapse;
 	unsigned int seed;
 	int reports;
 };
@@ -415,6 +417,14 @@ static void *thp_churn(void *arg)
 	size_t size = c->words[AREA_THP] * sizeof(uint64_t);
 	char cmd[128];
 
+	/*
+	 * Not before the memcg limit is set: a collapse charges a THP, and
+	 * one charged between reading memory.current and writing memory.max
+	 * would leave the cgroup over its new limit, which the write then
+	 * enforces by killing this process.
+	 */
+	while (!atomic_load(&c->may_collapse) && !atomic_load(&c->stop_migrating))
+		usleep(10000);
 	while (!atomic_load(&c->stop_migrating)) {
 		uintptr_t start = (uintptr_t)c->area[AREA_THP] +
 				  rnd(&seed, size / THP) * THP;
@@ -552,6 +562,7 @@ static int stress_proc(int idx, struct proc_stats *st, unsigned int seconds,
 	usleep(100000);
 	if (cg)
 		st->memcg_limited = !limit_cgroup(cg);
+	atomic_store(&c->may_collapse, true);
 
 	sleep(seconds);
 	atomic_store(&c->stop_migrating, true);
@@ -577,11 +588,12 @@ static int stress_proc(int idx, struct proc_stats *st, unsigned int seconds,
 static int cmd_run(unsigned int seconds, int procs, size_t mib, const char *cg)
 {
 	struct proc_stats *st, sum = {};
+	pid_t *pids = calloc(procs, sizeof(*pids));
 	int status = 0, ok = 0;
 
 	st = mmap(NULL, procs * sizeof(*st), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (st == MAP_FAILED)
+	if (st == MAP_FAILED || !pids)
 		return 1;
 	memset(st, 0, procs * sizeof(*st));
 	if (cg) {
@@ -593,16 +605,25 @@ static int cmd_run(unsigned int seconds, int procs, size_t mib, const char *cg)
 		}
 	}
 	for (int i = 0; i < procs; i++) {
-		pid_t pid = fork();
-
-		if (!pid)
+		pids[i] = fork();
+		if (!pids[i])
 			_exit(stress_proc(i, &st[i], seconds, mib, i ? NULL : cg));
+		if (pids[i] < 0)
+			diag("process %d: fork: %s", i, strerror(errno));
 	}
 	for (int i = 0; i < procs; i++) {
-		if (wait(&status) > 0 && WIFEXITED(status) && !WEXITSTATUS(status))
-			ok++;
+		if (pids[i] < 0)
+			continue;
+		if (waitpid(pids[i], &status, 0) < 0)
+			diag("process %d: waitpid: %s", i, strerror(errno));
 		else if (WIFSIGNALED(status))
-			diag("a process died of signal %d", WTERMSIG(status));
+			diag("process %d%s died of signal %d", i,
+			     i || !cg ? "" : " (in the memcg)", WTERMSIG(status));
+		else if (WEXITSTATUS(status) || !st[i].done)
+			diag("process %d exited with status %d%s", i,
+			     WEXITSTATUS(status), st[i].done ? "" : " before the end");
+		else
+			ok++;
 	}
 	for (int i = 0; i < procs; i++) {
 		for (int m = 0; m < 3; m++)
@@ -616,7 +637,6 @@ static int cmd_run(unsigned int seconds, int procs, size_t mib, const char *cg)
 		sum.split_requests += st[i].split_requests;
 		sum.not_moved += st[i].not_moved;
 		sum.collapses += st[i].collapses;
-		ok -= !st[i].done;
 	}
 	tap(ok == procs, "processes_finished (%d of %d)", ok, procs);
 	tap(!sum.corrupted_words, "data_intact (%ld pages checked during the run, %ld words wrong)",

@@ -207,18 +207,29 @@ fi
 # that a run takes seconds; the patched kernel copies with serial.
 NUMAB=/sys/kernel/debug/sched/numa_balancing
 KMIGRATED=/proc/sys/vm/kmigrated_enabled
+KMIGRATED_QUEUE=/proc/sys/vm/kmigrated_queue_pages
 NUMAB_CONFIGS=vanilla
-[ "$KERNEL" = vanilla ] || NUMAB_CONFIGS="sync kmigrated"
+# kmigrated-q16: kmigrated with the queue bound at 16 MiB, what a burst
+# of THP faults overflows, against the default
+[ "$KERNEL" = vanilla ] || NUMAB_CONFIGS="sync kmigrated kmigrated-q16"
 # numab_runs FROM: every kind and configuration, NUMAB_REPS times
 numab_runs() {
+	local queue
+
+	[ ! -e $KMIGRATED_QUEUE ] || queue=$(cat $KMIGRATED_QUEUE)
+	PAGE_KB=$(awk '/^KernelPageSize:/ { print $2; exit }' /proc/self/smaps)
 	for kind in 4k thp; do
 		for rep in $(seq "$NUMAB_REPS"); do
 			for cfg in $NUMAB_CONFIGS; do
 				case $cfg in
 				sync)	echo 0 > $KMIGRATED ;;
 				kmigrated) echo 1 > $KMIGRATED ;;
+				kmigrated-q16)
+					echo 1 > $KMIGRATED
+					echo $((16 * 1024 / PAGE_KB)) > $KMIGRATED_QUEUE ;;
 				esac
 				bench "$cfg" migrate-bench numab "$kind" "$NUMAB_MB" 2 "$NUMAB_S" "$1"
+				[ -z "$queue" ] || echo "$queue" > $KMIGRATED_QUEUE
 			done
 		done
 	done

@@ -3,7 +3,7 @@
 """Turn one VM run into per-test results and the closing summary line.
 
 results.py [--extra FILE] LOGDIR TREE [--kunit SUITE ...]
-           [--selftest NAME[:noskip] ...]
+           [--selftest NAME[:noskip|:noskip-except=PART,...] ...]
 results.py --extra FILE --no-vm
 results.py --prefix P --record FILE LOGDIR TREE [--kunit ...] [--selftest ...]
 
@@ -16,8 +16,10 @@ parse; kselftests from the TAP lines between "=== BEGIN name" and
 "=== END name rc=N".  A test that SKIPs is reported
 as skipped, never as passed.  The run fails when a test fails, an
 expected test did not run (or did not report every case of its plan),
-a ":noskip" test skipped a case, the guest did not finish, or dmesg shows
-a warning, BUG, lockdep report, oops or panic.
+a ":noskip" test skipped a case (a ":noskip-except=" test, a case
+whose name holds none of the parts), the guest did not finish, or dmesg
+shows a warning, BUG, lockdep report, oops or panic.  The "#" lines of
+a program with a failed case are printed after its results.
 --prefix P puts P before the name of each of the VM's results (the arm64
 VM's "arm64."); --record FILE appends them to FILE in the format of
 --extra and prints no summary line, for a later run to take them in.
@@ -110,6 +112,18 @@ def parse_kunit(console, tree, suites):
 TAP = re.compile(r'^(not ok|ok) +\d+ +(.*?)(?: +# +(SKIP|XFAIL|TODO)\b ?(.*))?$')
 
 
+def must_run(flag, case):
+    """Whether CASE may not skip under a selftests.list FLAG: "noskip"
+    (no case may), or "noskip-except=A,B" (only the cases whose names
+    hold A or B may)."""
+    if flag == 'noskip':
+        return True
+    if flag.startswith('noskip-except='):
+        allowed = flag.partition('=')[2].split(',')
+        return not any(a and a in case for a in allowed)
+    return False
+
+
 def parse_selftests(tests, expected):
     blocks = {}
     for m in re.finditer(r'^=== BEGIN (\S+)\n(.*?)^=== END \1 rc=(\d+)$',
@@ -136,12 +150,15 @@ def parse_selftests(tests, expected):
             if m.group(1) == 'not ok' and m.group(3) != 'XFAIL':
                 add('FAIL', case)
             elif m.group(3) == 'SKIP':
-                if flag == 'noskip':
+                if must_run(flag, case):
                     add('FAIL', case, 'skipped, must run here: ' + m.group(4))
                 else:
                     add('SKIP', case, m.group(4))
             else:
                 add('PASS', case)
+        if any(s == 'FAIL' and n.startswith('selftest.' + name + '.')
+               for s, n, _ in results):
+            print_diagnostics(name, out)
         if plan and seen < int(plan.group(1)):
             add('FAIL', 'selftest.' + name,
                 f'planned {plan.group(1)} cases, reported {seen}')
@@ -154,6 +171,21 @@ def parse_selftests(tests, expected):
                 s == 'FAIL' and n.startswith('selftest.' + name)
                 for s, n, _ in results):
             add('FAIL', 'selftest.' + name, f'exit status {rc}')
+
+
+def print_diagnostics(name, out, most=30):
+    """The "#" lines of a failed program's output, MOST of them at most:
+    CI prints only what make check does, not the VM's tests.log, and a
+    failure seen once there must be told apart (which process, which
+    error)."""
+    diags = [line for line in out.splitlines()
+             if line.startswith('#') and not line.startswith('# stat ')]
+    if not diags:
+        return
+    print(f'--- selftest.{name}: {len(diags)} diagnostic lines'
+          + (f', the first {most}:' if len(diags) > most else ':'))
+    for line in diags[:most]:
+        print('  | ' + line)
 
 
 def main():
