@@ -73,6 +73,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -681,23 +682,46 @@ static unsigned long kmigrated_ticks(void)
  * the decision (finding the folio, the policy) is the same code on both
  * sides and is left out, and so is most of the probes' own cost, which
  * under TCG is tens of microseconds.  Faults without a hint never reach
- * numa_migrate_check() and are not counted.  Needs CONFIG_KPROBE_EVENTS
- * and CONFIG_HIST_TRIGGERS (configs/release.config); elsewhere the
- * results are -1.
+ * numa_migrate_check() and are not counted.
+ *
+ * A fault on a page that is being migrated, by kmigrated or by another
+ * task's hint fault, is no hint fault: it waits on the migration entry in
+ * softleaf_entry_wait_on_locked().  Those waits are timed apart (count
+ * and total), so that what kmigrated moves off the hint faults but onto
+ * other faults is seen.
+ *
+ * The triggers live in a tracefs instance of their own: a histogram on
+ * common_timestamp sets its instance's trace clock.  Needs
+ * CONFIG_KPROBE_EVENTS and CONFIG_HIST_TRIGGERS (configs/release.config);
+ * elsewhere the results are -1.
  */
 #define TRACEFS		"/sys/kernel/tracing/"
 #define HINT_GROUP	"migrate_bench"
+#define HINT_INSTANCE	"instances/" HINT_GROUP "/"
 #define HINT_EVENT	"migrate_bench_hint_fault"
-#define HINT_HIST	TRACEFS "events/synthetic/" HINT_EVENT "/"
+#define WAIT_EVENT	"migrate_bench_entry_wait"
+#define HINT_HIST	TRACEFS HINT_INSTANCE "events/synthetic/" HINT_EVENT "/"
+#define WAIT_HIST	TRACEFS HINT_INSTANCE "events/synthetic/" WAIT_EVENT "/"
 /* the bucket steps and where the second histogram starts, in ns */
 #define HINT_FINE_NS	100
 #define HINT_COARSE_NS	10000
 #define HINT_SPLIT_NS	1000000
+/*
+ * Entries of each histogram: up to 10000 fine buckets for each of the
+ * nodes a fault may choose and NUMA_NO_NODE fit (the most tracing_map
+ * holds is 2^17); the coarse one's 10 us steps need fewer
+ */
+#define HINT_FINE_SIZE	"65536"
+#define HINT_COARSE_SIZE "16384"
 #define STR_(x)		#x
 #define STR(x)		STR_(x)
 
+/* Steps for the entry waits: optional, the hint faults are timed without */
+#define WAITS		true
+
 static const struct {
 	const char *file, *setup, *undo;	/* undo NULL: "!" + setup */
+	bool waits;
 } hint_timing[] = {
 	{ "dynamic_events", "s:" HINT_EVENT " u64 lat_ns; s32 target",
 	  "-:synthetic/" HINT_EVENT },
@@ -705,18 +729,37 @@ static const struct {
 	  "-:" HINT_GROUP "/hint_checked" },
 	{ "dynamic_events", "r:" HINT_GROUP "/fault_exit __handle_mm_fault",
 	  "-:" HINT_GROUP "/fault_exit" },
-	{ "events/" HINT_GROUP "/hint_checked/trigger",
+	{ "dynamic_events", "s:" WAIT_EVENT " u64 lat_ns",
+	  "-:synthetic/" WAIT_EVENT, WAITS },
+	{ "dynamic_events", "p:" HINT_GROUP "/wait_enter softleaf_entry_wait_on_locked",
+	  "-:" HINT_GROUP "/wait_enter", WAITS },
+	{ "dynamic_events", "r:" HINT_GROUP "/wait_exit softleaf_entry_wait_on_locked",
+	  "-:" HINT_GROUP "/wait_exit", WAITS },
+	/* the instance (mkdir) comes here: HINT_FIRST_TRIGGER */
+	{ HINT_INSTANCE "events/" HINT_GROUP "/hint_checked/trigger",
 	  "hist:keys=common_pid:t0=common_timestamp,tgt=target", NULL },
-	{ "events/" HINT_GROUP "/fault_exit/trigger",
+	{ HINT_INSTANCE "events/" HINT_GROUP "/fault_exit/trigger",
 	  "hist:keys=common_pid:lat=common_timestamp-$t0,node=$tgt:"
 	  "onmatch(" HINT_GROUP ".hint_checked).trace(" HINT_EVENT ",$lat,$node)", NULL },
-	{ "events/synthetic/" HINT_EVENT "/trigger",
+	{ HINT_INSTANCE "events/synthetic/" HINT_EVENT "/trigger",
 	  "hist:keys=target,lat_ns.buckets=" STR(HINT_FINE_NS)
-	  ":size=16384 if lat_ns < " STR(HINT_SPLIT_NS), NULL },
-	{ "events/synthetic/" HINT_EVENT "/trigger",
+	  ":size=" HINT_FINE_SIZE " if lat_ns < " STR(HINT_SPLIT_NS), NULL },
+	{ HINT_INSTANCE "events/synthetic/" HINT_EVENT "/trigger",
 	  "hist:keys=target,lat_ns.buckets=" STR(HINT_COARSE_NS)
-	  ":size=16384 if lat_ns >= " STR(HINT_SPLIT_NS), NULL },
+	  ":size=" HINT_COARSE_SIZE " if lat_ns >= " STR(HINT_SPLIT_NS), NULL },
+	{ HINT_INSTANCE "events/" HINT_GROUP "/wait_enter/trigger",
+	  "hist:keys=common_pid:tw=common_timestamp", NULL, WAITS },
+	{ HINT_INSTANCE "events/" HINT_GROUP "/wait_exit/trigger",
+	  "hist:keys=common_pid:wlat=common_timestamp-$tw:"
+	  "onmatch(" HINT_GROUP ".wait_enter).trace(" WAIT_EVENT ",$wlat)", NULL, WAITS },
+	{ HINT_INSTANCE "events/synthetic/" WAIT_EVENT "/trigger",
+	  "hist:keys=common_pid:vals=hitcount,lat_ns", NULL, WAITS },
 };
+#define HINT_FIRST_TRIGGER	6
+#define HINT_STEPS	(sizeof(hint_timing) / sizeof(hint_timing[0]))
+
+/* Whether the entry waits are timed: their steps all went in */
+static bool waits_timed;
 
 static int tracefs_write(const char *file, const char *prefix, const char *line)
 {
@@ -739,22 +782,36 @@ static int tracefs_write(const char *file, const char *prefix, const char *line)
 	return ret;
 }
 
-/* What tracefs said about the last commands it refused */
+/*
+ * What tracefs said about the last commands it refused: the probes' and
+ * events' errors in the top instance's log, the triggers' in their own
+ */
 static void show_error_log(void)
 {
-	FILE *f = fopen(TRACEFS "error_log", "r");
+	static const char * const logs[] = {
+		TRACEFS "error_log", TRACEFS HINT_INSTANCE "error_log",
+	};
 	char line[512];
 
-	while (f && fgets(line, sizeof(line), f))
-		fputs(line, stderr);
-	if (f)
-		fclose(f);
+	for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
+		FILE *f = fopen(logs[i], "r");
+
+		while (f && fgets(line, sizeof(line), f))
+			fputs(line, stderr);
+		if (f)
+			fclose(f);
+	}
 }
 
-/* Undo hint_timing[] from entry @n - 1 down; quiet: nothing may be there */
+/*
+ * Undo hint_timing[] from entry @n - 1 down, the instance with the
+ * triggers; quiet: nothing may be there
+ */
 static void hint_timing_stop(size_t n)
 {
 	while (n--) {
+		if (n == HINT_FIRST_TRIGGER - 1)
+			rmdir(TRACEFS HINT_INSTANCE);
 		if (hint_timing[n].undo)
 			tracefs_write(hint_timing[n].file, "", hint_timing[n].undo);
 		else
@@ -764,16 +821,35 @@ static void hint_timing_stop(size_t n)
 
 static bool hint_timing_start(void)
 {
-	size_t n = sizeof(hint_timing) / sizeof(hint_timing[0]);
-
+	/* hint_timing_stop() takes the instance away before this step */
+	if (strncmp(hint_timing[HINT_FIRST_TRIGGER].file, HINT_INSTANCE,
+		    strlen(HINT_INSTANCE)) ||
+	    !strncmp(hint_timing[HINT_FIRST_TRIGGER - 1].file, HINT_INSTANCE,
+		     strlen(HINT_INSTANCE))) {
+		fprintf(stderr, "hint-fault timing: HINT_FIRST_TRIGGER is wrong\n");
+		return false;
+	}
 	/* what a run that died left behind */
-	hint_timing_stop(n);
-	for (size_t i = 0; i < n; i++) {
+	hint_timing_stop(HINT_STEPS);
+	waits_timed = true;
+	for (size_t i = 0; i < HINT_STEPS; i++) {
+		if (i == HINT_FIRST_TRIGGER && mkdir(TRACEFS HINT_INSTANCE, 0755)) {
+			fprintf(stderr, "hint-fault timing: no tracefs instance: %m\n");
+			hint_timing_stop(i);
+			return false;
+		}
+		if (hint_timing[i].waits && !waits_timed)
+			continue;
 		if (!tracefs_write(hint_timing[i].file, "", hint_timing[i].setup))
 			continue;
 		fprintf(stderr, "hint-fault timing: cannot write '%s' to %s: %m\n",
 			hint_timing[i].setup, hint_timing[i].file);
 		show_error_log();
+		/* without the entry waits (what went in goes at the end) */
+		if (hint_timing[i].waits) {
+			waits_timed = false;
+			continue;
+		}
 		hint_timing_stop(i);
 		return false;
 	}
@@ -809,9 +885,44 @@ static double hint_pct_us(const struct hint_bucket *b, size_t n,
 }
 
 struct hint_result {
-	long long all, misplaced, dropped, missed;
-	double all_p50, all_p99, mis_p50, mis_p99;
+	long long all, misplaced, dropped, missed, waits;
+	double all_p50, all_p99, mis_p50, mis_p99, wait_ms;
 };
+
+/*
+ * The migration-entry waits: how many, and their total time; -1 if not
+ * timed, or if the probes missed any or the histogram dropped any
+ */
+static void entry_waits_read(struct hint_result *r)
+{
+	FILE *f = waits_timed ? fopen(WAIT_HIST "hist", "r") : NULL;
+	char line[512];
+	unsigned long long n;
+	bool lost = false;
+
+	r->waits = f ? 0 : -1;
+	r->wait_ms = f ? 0 : -1;
+	while (f && fgets(line, sizeof(line), f)) {
+		char *h = strstr(line, "hitcount:"), *l = strstr(line, "lat_ns:");
+
+		if (sscanf(line, " Dropped: %llu", &n) == 1 && n)
+			lost = true;
+		if (!h || !l)
+			continue;
+		r->waits += strtoll(h + 9, NULL, 10);
+		r->wait_ms += strtoull(l + 7, NULL, 10) / 1e6;
+	}
+	if (f)
+		fclose(f);
+	f = fopen(TRACEFS "kprobe_profile", "r");
+	while (f && fscanf(f, "%127s %llu %llu", line, &n, &n) == 3)
+		if (!strncmp(line, HINT_GROUP "/wait_", strlen(HINT_GROUP "/wait_")) && n)
+			lost = true;
+	if (f)
+		fclose(f);
+	if (lost)
+		r->waits = r->wait_ms = -1;
+}
 
 /*
  * Read the histograms and the probes' misses into @r, then remove
@@ -857,13 +968,15 @@ static void hint_timing_read(struct hint_result *r)
 	}
 	if (f)
 		fclose(f);
+	entry_waits_read(r);
 	f = fopen(TRACEFS "kprobe_profile", "r");
 	while (f && fscanf(f, "%127s %llu %llu", name, &hits, &missed) == 3)
-		if (!strncmp(name, HINT_GROUP "/", strlen(HINT_GROUP "/")))
+		if (!strcmp(name, HINT_GROUP "/hint_checked") ||
+		    !strcmp(name, HINT_GROUP "/fault_exit"))
 			r->missed += missed;
 	if (f)
 		fclose(f);
-	hint_timing_stop(sizeof(hint_timing) / sizeof(hint_timing[0]));
+	hint_timing_stop(HINT_STEPS);
 	if (!b) {
 		r->all = r->misplaced = -1;
 		return;
@@ -905,17 +1018,21 @@ static int numab(const char *kind, size_t mb, int threads, int seconds,
 {
 	size_t size = mb << 20, slice, nr_slow = 0, k = 0;
 	char *raw, *mem = alloc_on(size, from, kind, &raw);
-	struct sweeper sw[64];
+	struct sweeper sw[64] = { 0 };
 	pthread_t tid[64];
-	unsigned long ticks, migrated, promoted, hint, kmig, fallback;
+	unsigned long ticks, migrated, promoted, hint, kmig;
+	long fallback;
 	unsigned long sweeps = 0;
 	unsigned int *all;
 	double t0, local_s = -1, end;
 	struct bitmask *cpus = numa_allocate_cpumask();
 	struct hint_result hint_lat = {
 		.all = -1, .misplaced = -1, .dropped = -1, .missed = -1,
-		.all_p50 = -1, .all_p99 = -1, .mis_p50 = -1, .mis_p99 = -1,
+		.waits = -1, .all_p50 = -1, .all_p99 = -1, .mis_p50 = -1,
+		.mis_p99 = -1, .wait_ms = -1,
 	};
+	long fallback_pages = -1;
+	int started = 0, ret = 1;
 	bool timed;
 	cpu_set_t set;
 
@@ -934,64 +1051,76 @@ static int numab(const char *kind, size_t mb, int threads, int seconds,
 	promoted = vmstat("pgpromote_success");
 	hint = vmstat("numa_hint_faults");
 	kmig = vmstat("kmigrated_migrated");
-	fallback = vmstat("kmigrated_fallback_sync");
-	timed = hint_timing_start();
-	t0 = now();
-	end = t0 + seconds;
+	/* vanilla has no such counter: "-", not 0 */
+	fallback = vmstat_or_none("kmigrated_fallback_sync");
 	for (int i = 0; i < threads; i++) {
 		sw[i] = (struct sweeper) {
 			.mem = mem + i * slice, .size = slice, .cpus = set,
 			.slow_ns = calloc(MAX_SLOW, sizeof(unsigned int)),
 		};
 		if (!sw[i].slow_ns)
-			return 1;
-		pthread_create(&tid[i], NULL, sweep_fn, &sw[i]);
+			goto free_slow;
 	}
-	while (now() < end) {
+	timed = hint_timing_start();
+	t0 = now();
+	end = t0 + seconds;
+	for (; started < threads; started++)
+		if (pthread_create(&tid[started], NULL, sweep_fn, &sw[started]))
+			break;
+	while (started == threads && now() < end) {
 		usleep(100000);
 		if (local_s < 0 && share_on(mem, slice * threads, 0) >= 0.99)
 			local_s = now() - t0;
 	}
 	atomic_store(&stop, true);
-	for (int i = 0; i < threads; i++) {
+	for (int i = 0; i < started; i++) {
 		pthread_join(tid[i], NULL);
 		sweeps += sw[i].sweeps;
 		nr_slow += sw[i].nr_slow;
 	}
+	/* Reading the histograms removes the probes, whatever comes next */
 	if (timed)
 		hint_timing_read(&hint_lat);
+	if (started < threads)
+		goto free_slow;
 	all = malloc((nr_slow + 1) * sizeof(*all));
-	for (int i = 0; all && i < threads; i++) {
+	if (!all)
+		goto free_slow;
+	for (int i = 0; i < threads; i++) {
 		memcpy(all + k, sw[i].slow_ns, sw[i].nr_slow * sizeof(*all));
 		k += sw[i].nr_slow;
-		free(sw[i].slow_ns);
 	}
-	if (!all)
-		return 1;
 	qsort(all, nr_slow, sizeof(*all), cmp_uint);
 	migrated = vmstat("numa_pages_migrated") - migrated;
+	if (fallback >= 0)
+		fallback_pages = vmstat_or_none("kmigrated_fallback_sync") - fallback;
 	printf("BENCH,numab,kind=%s,from=%d,mb=%zu,threads=%d,seconds=%d,"
 	       "sweeps=%lu,local_s=%.2f,hint_faults=%lu,slow_touches=%zu,"
 	       "fault_p50_us=%.1f,fault_p99_us=%.1f,numa_migrated=%lu,"
-	       "promoted=%lu,kmigrated_migrated=%lu,kmigrated_fallback=%lu,"
+	       "promoted=%lu,kmigrated_migrated=%lu,kmigrated_fallback=%ld,"
 	       "kmigrated_cpu_ms=%lu,"
 	       "thp_kb=%lu,hint_timed=%lld,hint_p50_us=%.1f,hint_p99_us=%.1f,"
 	       "misplaced_timed=%lld,misplaced_p50_us=%.1f,"
-	       "misplaced_p99_us=%.1f,timing_dropped=%lld,probe_missed=%lld\n",
+	       "misplaced_p99_us=%.1f,timing_dropped=%lld,probe_missed=%lld,"
+	       "entry_waits=%lld,entry_wait_ms=%.1f\n",
 	       kind, from, mb, threads, seconds, sweeps, local_s,
 	       vmstat("numa_hint_faults") - hint, nr_slow,
 	       nr_slow ? all[nr_slow / 2] / 1e3 : 0.0,
 	       nr_slow ? all[nr_slow * 99 / 100] / 1e3 : 0.0, migrated,
 	       vmstat("pgpromote_success") - promoted,
-	       vmstat("kmigrated_migrated") - kmig,
-	       vmstat("kmigrated_fallback_sync") - fallback,
+	       vmstat("kmigrated_migrated") - kmig, fallback_pages,
 	       (kmigrated_ticks() - ticks) * 1000 / sysconf(_SC_CLK_TCK),
 	       anon_huge_kb(), hint_lat.all, hint_lat.all_p50, hint_lat.all_p99,
 	       hint_lat.misplaced, hint_lat.mis_p50, hint_lat.mis_p99,
-	       hint_lat.dropped, hint_lat.missed);
+	       hint_lat.dropped, hint_lat.missed, hint_lat.waits,
+	       hint_lat.wait_ms);
 	free(all);
+	ret = 0;
+free_slow:
+	for (int i = 0; i < threads; i++)
+		free(sw[i].slow_ns);
 	munmap(raw, size + PMD_SIZE);
-	return 0;
+	return ret;
 }
 
 int main(int argc, char **argv)

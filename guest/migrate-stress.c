@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -417,12 +418,7 @@ static void *thp_churn(void *arg)
 	size_t size = c->words[AREA_THP] * sizeof(uint64_t);
 	char cmd[128];
 
-	/*
-	 * Not before the memcg limit is set: a collapse charges a THP, and
-	 * one charged between reading memory.current and writing memory.max
-	 * would leave the cgroup over its new limit, which the write then
-	 * enforces by killing this process.
-	 */
+	/* Not before the memcg limit is set: see limit_cgroup() */
 	while (!atomic_load(&c->may_collapse) && !atomic_load(&c->stop_migrating))
 		usleep(10000);
 	while (!atomic_load(&c->stop_migrating)) {
@@ -510,13 +506,28 @@ static int join_cgroup(const char *cg)
 static int limit_cgroup(const char *cg)
 {
 	char path[256], val[32];
-	long cur = cgroup_value(cg, "memory.current", NULL);
+	long cur;
+	int ret;
 
-	if (cur < 0)
-		return -ENOENT;
-	snprintf(path, sizeof(path), "%s/memory.max", cg);
-	snprintf(val, sizeof(val), "%ld", cur + (long)MEMCG_MARGIN);
-	return write_file(path, val);
+	/*
+	 * No THP may be charged between reading memory.current and writing
+	 * memory.max: the cgroup would be over its new limit, which the
+	 * write enforces by killing this process (nothing to reclaim
+	 * without swap).  thp_churn() waits for the limit; khugepaged
+	 * leaves a process with THPs disabled alone (except a collapse
+	 * that started before, a window of microseconds).
+	 */
+	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
+	cur = cgroup_value(cg, "memory.current", NULL);
+	if (cur < 0) {
+		ret = -ENOENT;
+	} else {
+		snprintf(path, sizeof(path), "%s/memory.max", cg);
+		snprintf(val, sizeof(val), "%ld", cur + (long)MEMCG_MARGIN);
+		ret = write_file(path, val);
+	}
+	prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0);
+	return ret;
 }
 
 static int stress_proc(int idx, struct proc_stats *st, unsigned int seconds,

@@ -201,8 +201,9 @@ fi
 # NUMA balancing at work: memory starts on node 1 while threads on node
 # 0 sweep it; hint-fault latency, time to placement, sweeps done and
 # kmigrated's CPU time.  The faulting task migrates ("vanilla", "sync":
-# kmigrated disabled) or kmigrated does; each repetition runs both, in
-# turn.  Then the same from node 2 with numa_balancing=2, where node 2 is
+# kmigrated disabled) or kmigrated does ("kmigrated", and "kmigrated-q16"
+# with the queue bound at 16 MiB); each repetition runs every
+# configuration of the kernel, in turn.  Then the same from node 2 with numa_balancing=2, where node 2 is
 # a lower memory tier (the VM's HMAT): promotion.  Scans are sped up so
 # that a run takes seconds; the patched kernel copies with serial.
 NUMAB=/sys/kernel/debug/sched/numa_balancing
@@ -217,7 +218,7 @@ numab_runs() {
 	local queue
 
 	[ ! -e $KMIGRATED_QUEUE ] || queue=$(cat $KMIGRATED_QUEUE)
-	PAGE_KB=$(awk '/^KernelPageSize:/ { print $2; exit }' /proc/self/smaps)
+	page_kb=$(awk '/^KernelPageSize:/ { print $2; exit }' /proc/self/smaps)
 	for kind in 4k thp; do
 		for rep in $(seq "$NUMAB_REPS"); do
 			for cfg in $NUMAB_CONFIGS; do
@@ -225,11 +226,12 @@ numab_runs() {
 				sync)	echo 0 > $KMIGRATED ;;
 				kmigrated) echo 1 > $KMIGRATED ;;
 				kmigrated-q16)
-					echo 1 > $KMIGRATED
-					echo $((16 * 1024 / PAGE_KB)) > $KMIGRATED_QUEUE ;;
-				esac
+					echo 1 > $KMIGRATED && [ -n "$page_kb" ] &&
+					echo $((16 * 1024 / page_kb)) > $KMIGRATED_QUEUE ;;
+				esac || { fail "cannot set up $cfg"; continue; }
 				bench "$cfg" migrate-bench numab "$kind" "$NUMAB_MB" 2 "$NUMAB_S" "$1"
-				[ -z "$queue" ] || echo "$queue" > $KMIGRATED_QUEUE
+				[ -z "$queue" ] || echo "$queue" > $KMIGRATED_QUEUE ||
+					fail "cannot restore $KMIGRATED_QUEUE"
 			done
 		done
 	done

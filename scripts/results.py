@@ -112,10 +112,13 @@ def parse_kunit(console, tree, suites):
 TAP = re.compile(r'^(not ok|ok) +\d+ +(.*?)(?: +# +(SKIP|XFAIL|TODO)\b ?(.*))?$')
 
 
+FLAGS = re.compile(r'^(|noskip|noskip-except=[\w.,-]+)$')
+
+
 def must_run(flag, case):
-    """Whether CASE may not skip under a selftests.list FLAG: "noskip"
-    (no case may), or "noskip-except=A,B" (only the cases whose names
-    hold A or B may)."""
+    """Whether CASE (its name in the program: "memory_hotplug.x") may not
+    skip under a selftests.list FLAG: "noskip" (no case may), or
+    "noskip-except=A,B" (only the cases whose names hold A or B may)."""
     if flag == 'noskip':
         return True
     if flag.startswith('noskip-except='):
@@ -131,60 +134,71 @@ def parse_selftests(tests, expected):
         blocks[m.group(1)] = (m.group(2), int(m.group(3)))
     for spec in expected:
         name, _, flag = spec.partition(':')
+        if not FLAGS.match(flag):
+            add('FAIL', 'selftest.' + name, f'unknown flag "{flag}" in the list')
+            continue
         if name not in blocks:
             add('FAIL', 'selftest.' + name, 'did not run')
             continue
         out, rc = blocks[name]
         plan = re.search(r'^1\.\.(\d+)$', out, re.M)
-        seen = 0
+        seen = failed = 0
+        # "#" lines since the last result: the output of the next case
+        pending, diags = [], []
         for line in out.splitlines():
             m = TAP.match(line)
             if not m:
+                if line.startswith('#') and not line.startswith('# stat '):
+                    pending.append(line)
                 continue
             seen += 1
             # "migration@multithreaded" reports cases as "migration.x"
             prog, case = name.split('@')[0], m.group(2)
             if case.startswith(prog + '.'):
                 case = case[len(prog) + 1:]
-            case = f'selftest.{name}.{case}'
+            full = f'selftest.{name}.{case}'
             if m.group(1) == 'not ok' and m.group(3) != 'XFAIL':
-                add('FAIL', case)
+                add('FAIL', full)
+                failed += 1
+                diags += pending
             elif m.group(3) == 'SKIP':
                 if must_run(flag, case):
-                    add('FAIL', case, 'skipped, must run here: ' + m.group(4))
+                    add('FAIL', full, 'skipped, must run here: ' + m.group(4))
+                    failed += 1
                 else:
-                    add('SKIP', case, m.group(4))
+                    add('SKIP', full, m.group(4))
             else:
-                add('PASS', case)
-        if any(s == 'FAIL' and n.startswith('selftest.' + name + '.')
-               for s, n, _ in results):
-            print_diagnostics(name, out)
+                add('PASS', full)
+            pending = []
         if plan and seen < int(plan.group(1)):
             add('FAIL', 'selftest.' + name,
                 f'planned {plan.group(1)} cases, reported {seen}')
+            failed += 1
         elif not plan and seen == 0 and rc == 4:
-            add('FAIL' if flag == 'noskip' else 'SKIP', 'selftest.' + name,
+            add('FAIL' if must_run(flag, '') else 'SKIP', 'selftest.' + name,
                 'whole program skipped')
+            failed += must_run(flag, '')
         elif seen == 0:
             add('FAIL', 'selftest.' + name, f'no results, rc={rc}')
-        elif rc not in (0, 4) and not any(
-                s == 'FAIL' and n.startswith('selftest.' + name)
-                for s, n, _ in results):
+            failed += 1
+        elif rc not in (0, 4) and not failed:
             add('FAIL', 'selftest.' + name, f'exit status {rc}')
+            failed += 1
+        # A program that stopped early: what it said after its last result
+        if failed:
+            print_diagnostics(name, diags + pending)
 
 
-def print_diagnostics(name, out, most=30):
-    """The "#" lines of a failed program's output, MOST of them at most:
-    CI prints only what make check does, not the VM's tests.log, and a
-    failure seen once there must be told apart (which process, which
-    error)."""
-    diags = [line for line in out.splitlines()
-             if line.startswith('#') and not line.startswith('# stat ')]
+def print_diagnostics(name, diags, most=30):
+    """DIAGS, the "#" lines of program NAME that explain its failures,
+    MOST of them at most: CI prints only what make check does, not the
+    VM's tests.log, and a failure seen once there must be told apart
+    (which case, which process, which error)."""
     if not diags:
         return
     print(f'--- selftest.{name}: {len(diags)} diagnostic lines'
-          + (f', the first {most}:' if len(diags) > most else ':'))
-    for line in diags[:most]:
+          + (f', the last {most}:' if len(diags) > most else ':'))
+    for line in diags[-most:]:
         print('  | ' + line)
 
 

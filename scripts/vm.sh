@@ -27,10 +27,10 @@ HOTPLUG_MB=${VM_HOTPLUG_MB:-256}
 case $HOTPLUG_MB in
 ''|*[!0-9]*) die "VM_HOTPLUG_MB=$HOTPLUG_MB: not a number" ;;
 esac
+[ "$KARCH" = x86_64 ] || HOTPLUG_MB=0
 # (x86 memory blocks are 128 MiB)
 [ $((HOTPLUG_MB % 128)) = 0 ] ||
 	die "VM_HOTPLUG_MB=$HOTPLUG_MB: not a multiple of 128"
-[ "$KARCH" = x86_64 ] || HOTPLUG_MB=0
 CPUS=${VM_CPUS:-4}
 case $CPUS in
 ''|*[!0-9]*) die "VM_CPUS=$CPUS: not a number" ;;
