@@ -887,6 +887,7 @@ static double hint_pct_us(const struct hint_bucket *b, size_t n,
 struct hint_result {
 	long long all, misplaced, dropped, missed, waits;
 	double all_p50, all_p99, mis_p50, mis_p99, wait_ms;
+	double mis_ms;		/* the misplaced faults' total time */
 };
 
 /*
@@ -986,6 +987,9 @@ static void hint_timing_read(struct hint_result *r)
 	r->all_p99 = hint_pct_us(b, n, false, r->all, 99);
 	r->mis_p50 = hint_pct_us(b, n, true, r->misplaced, 50);
 	r->mis_p99 = hint_pct_us(b, n, true, r->misplaced, 99);
+	for (size_t i = 0; i < n; i++)
+		if (b[i].misplaced)
+			r->mis_ms += b[i].mid_ns * b[i].hits / 1e6;
 	free(b);
 }
 
@@ -1029,7 +1033,7 @@ static int numab(const char *kind, size_t mb, int threads, int seconds,
 	struct hint_result hint_lat = {
 		.all = -1, .misplaced = -1, .dropped = -1, .missed = -1,
 		.waits = -1, .all_p50 = -1, .all_p99 = -1, .mis_p50 = -1,
-		.mis_p99 = -1, .wait_ms = -1,
+		.mis_p99 = -1, .wait_ms = -1, .mis_ms = -1,
 	};
 	long fallback_pages = -1;
 	int started = 0, ret = 1;
@@ -1102,7 +1106,7 @@ static int numab(const char *kind, size_t mb, int threads, int seconds,
 	       "thp_kb=%lu,hint_timed=%lld,hint_p50_us=%.1f,hint_p99_us=%.1f,"
 	       "misplaced_timed=%lld,misplaced_p50_us=%.1f,"
 	       "misplaced_p99_us=%.1f,timing_dropped=%lld,probe_missed=%lld,"
-	       "entry_waits=%lld,entry_wait_ms=%.1f\n",
+	       "entry_waits=%lld,entry_wait_ms=%.1f,misplaced_ms=%.1f\n",
 	       kind, from, mb, threads, seconds, sweeps, local_s,
 	       vmstat("numa_hint_faults") - hint, nr_slow,
 	       nr_slow ? all[nr_slow / 2] / 1e3 : 0.0,
@@ -1113,7 +1117,7 @@ static int numab(const char *kind, size_t mb, int threads, int seconds,
 	       anon_huge_kb(), hint_lat.all, hint_lat.all_p50, hint_lat.all_p99,
 	       hint_lat.misplaced, hint_lat.mis_p50, hint_lat.mis_p99,
 	       hint_lat.dropped, hint_lat.missed, hint_lat.waits,
-	       hint_lat.wait_ms);
+	       hint_lat.wait_ms, hint_lat.mis_ms);
 	free(all);
 	ret = 0;
 free_slow:
