@@ -934,6 +934,7 @@ static void hint_timing_read(struct hint_result *r)
 	size_t n = 0, cap = 1024;
 	struct hint_bucket *b = malloc(cap * sizeof(*b));
 	FILE *f = fopen(HINT_HIST "hist", "r");
+	bool f_ok = f;
 	char line[512], name[128];
 	unsigned long long hits, missed;
 
@@ -987,9 +988,12 @@ static void hint_timing_read(struct hint_result *r)
 	r->all_p99 = hint_pct_us(b, n, false, r->all, 99);
 	r->mis_p50 = hint_pct_us(b, n, true, r->misplaced, 50);
 	r->mis_p99 = hint_pct_us(b, n, true, r->misplaced, 99);
+	/* A sum that misses faults is no sum */
 	for (size_t i = 0; i < n; i++)
 		if (b[i].misplaced)
 			r->mis_ms += b[i].mid_ns * b[i].hits / 1e6;
+	if (!f_ok || r->missed || r->dropped)
+		r->mis_ms = -1;
 	free(b);
 }
 
