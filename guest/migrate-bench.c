@@ -735,7 +735,7 @@ static const struct {
 	  "-:" HINT_GROUP "/wait_enter", WAITS },
 	{ "dynamic_events", "r:" HINT_GROUP "/wait_exit softleaf_entry_wait_on_locked",
 	  "-:" HINT_GROUP "/wait_exit", WAITS },
-	/* the instance (mkdir) comes here: HINT_FIRST_TRIGGER */
+	/* the instance (mkdir) comes here: the triggers, last, are in it */
 	{ HINT_INSTANCE "events/" HINT_GROUP "/hint_checked/trigger",
 	  "hist:keys=common_pid:t0=common_timestamp,tgt=target", NULL },
 	{ HINT_INSTANCE "events/" HINT_GROUP "/fault_exit/trigger",
@@ -755,8 +755,13 @@ static const struct {
 	{ HINT_INSTANCE "events/synthetic/" WAIT_EVENT "/trigger",
 	  "hist:keys=common_pid:vals=hitcount,lat_ns", NULL, WAITS },
 };
-#define HINT_FIRST_TRIGGER	6
 #define HINT_STEPS	(sizeof(hint_timing) / sizeof(hint_timing[0]))
+
+/* Whether step @i writes into the instance (made before the first such) */
+static bool in_instance(size_t i)
+{
+	return !strncmp(hint_timing[i].file, HINT_INSTANCE, strlen(HINT_INSTANCE));
+}
 
 /* Whether the entry waits are timed: their steps all went in */
 static bool waits_timed;
@@ -810,7 +815,7 @@ static void show_error_log(void)
 static void hint_timing_stop(size_t n)
 {
 	while (n--) {
-		if (n == HINT_FIRST_TRIGGER - 1)
+		if (!in_instance(n) && n + 1 < HINT_STEPS && in_instance(n + 1))
 			rmdir(TRACEFS HINT_INSTANCE);
 		if (hint_timing[n].undo)
 			tracefs_write(hint_timing[n].file, "", hint_timing[n].undo);
@@ -821,19 +826,12 @@ static void hint_timing_stop(size_t n)
 
 static bool hint_timing_start(void)
 {
-	/* hint_timing_stop() takes the instance away before this step */
-	if (strncmp(hint_timing[HINT_FIRST_TRIGGER].file, HINT_INSTANCE,
-		    strlen(HINT_INSTANCE)) ||
-	    !strncmp(hint_timing[HINT_FIRST_TRIGGER - 1].file, HINT_INSTANCE,
-		     strlen(HINT_INSTANCE))) {
-		fprintf(stderr, "hint-fault timing: HINT_FIRST_TRIGGER is wrong\n");
-		return false;
-	}
 	/* what a run that died left behind */
 	hint_timing_stop(HINT_STEPS);
 	waits_timed = true;
 	for (size_t i = 0; i < HINT_STEPS; i++) {
-		if (i == HINT_FIRST_TRIGGER && mkdir(TRACEFS HINT_INSTANCE, 0755)) {
+		if (in_instance(i) && (!i || !in_instance(i - 1)) &&
+		    mkdir(TRACEFS HINT_INSTANCE, 0755)) {
 			fprintf(stderr, "hint-fault timing: no tracefs instance: %m\n");
 			hint_timing_stop(i);
 			return false;
@@ -892,7 +890,8 @@ struct hint_result {
 
 /*
  * The migration-entry waits: how many, and their total time; -1 if not
- * timed, or if the probes missed any or the histogram dropped any
+ * timed, or if the histogram dropped any (hint_timing_read(): or the
+ * probes missed any)
  */
 static void entry_waits_read(struct hint_result *r)
 {
@@ -913,12 +912,6 @@ static void entry_waits_read(struct hint_result *r)
 		r->waits += strtoll(h + 9, NULL, 10);
 		r->wait_ms += strtoull(l + 7, NULL, 10) / 1e6;
 	}
-	if (f)
-		fclose(f);
-	f = fopen(TRACEFS "kprobe_profile", "r");
-	while (f && fscanf(f, "%127s %llu %llu", line, &n, &n) == 3)
-		if (!strncmp(line, HINT_GROUP "/wait_", strlen(HINT_GROUP "/wait_")) && n)
-			lost = true;
 	if (f)
 		fclose(f);
 	if (lost)
@@ -972,10 +965,14 @@ static void hint_timing_read(struct hint_result *r)
 		fclose(f);
 	entry_waits_read(r);
 	f = fopen(TRACEFS "kprobe_profile", "r");
-	while (f && fscanf(f, "%127s %llu %llu", name, &hits, &missed) == 3)
-		if (!strcmp(name, HINT_GROUP "/hint_checked") ||
-		    !strcmp(name, HINT_GROUP "/fault_exit"))
+	while (f && fscanf(f, "%127s %llu %llu", name, &hits, &missed) == 3) {
+		if (!strncmp(name, HINT_GROUP "/wait_", strlen(HINT_GROUP "/wait_"))) {
+			if (missed)
+				r->waits = r->wait_ms = -1;
+		} else if (!strncmp(name, HINT_GROUP "/", strlen(HINT_GROUP "/"))) {
 			r->missed += missed;
+		}
+	}
 	if (f)
 		fclose(f);
 	hint_timing_stop(HINT_STEPS);
