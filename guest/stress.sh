@@ -127,6 +127,7 @@ stress_backend() {
 	iso0=$(isolated)
 	success0=$(vmstat_of pgmigrate_success)
 	batched0=$(vmstat_of pgmigrate_copy_batched)
+	overlap0=$(vmstat_of pgmigrate_copy_overlapped)
 	thp0=$(vmstat_of thp_migration_success)
 	split0=$(vmstat_of thp_split_page)
 	kmig0=$(vmstat_of kmigrated_migrated)
@@ -214,6 +215,7 @@ stress_backend() {
 	echo "1..9"
 	echo "=== STRESS $b seconds=$seconds pages=$pages thps=$thps" \
 		"batched_folios=$(($(vmstat_of pgmigrate_copy_batched) - batched0))" \
+		"overlapped_batches=$(($(vmstat_of pgmigrate_copy_overlapped) - overlap0))" \
 		"thp_splits=$(($(vmstat_of thp_split_page) - split0))" \
 		"kmigrated_pages=$(($(vmstat_of kmigrated_migrated) - kmig0))" \
 		"compactions=$(wc -l < /tmp/compact.$b)" \
